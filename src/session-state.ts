@@ -1,0 +1,53 @@
+// Mutable per-session state shared by the tools: the shell's working directory, what files were read
+// (for read-before-write), background shells, and the todo list.
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** What we knew about a file when the model last read or wrote it. */
+export interface FileStamp {
+  mtimeMs: number;
+  size: number;
+  /** True when only part of the file was shown (offset/limit or truncation). */
+  partial: boolean;
+}
+
+export interface BackgroundShell {
+  readonly id: string;
+  readonly command: string;
+  readonly startedAt: number;
+  /** Output accumulated since start (stdout and stderr merged). */
+  output(): string;
+  /** How much of output() the model has already been shown through BashOutput. */
+  shownUpTo: number;
+  exitCode: number | null;
+  status: "running" | "completed" | "killed" | "failed";
+  kill(): Promise<void>;
+}
+
+export interface Todo {
+  content: string;
+  status: "pending" | "in_progress" | "completed";
+  activeForm: string;
+}
+
+export interface SessionState {
+  readonly id: string;
+  /** The Bash tool's working directory, carried between calls. */
+  cwd: string;
+  readonly files: Map<string, FileStamp>;
+  readonly shells: Map<string, BackgroundShell>;
+  todos: Todo[];
+  /** Folder where outputs too large for the context are written in full. */
+  readonly spillDir: string;
+}
+
+export function createSessionState(id: string, cwd: string, spillRoot = join(tmpdir(), "hone")): SessionState {
+  const spillDir = join(spillRoot, id, "tool-results");
+  return { id, cwd, files: new Map(), shells: new Map(), todos: [], spillDir };
+}
+
+export function ensureSpillDir(state: SessionState): string {
+  mkdirSync(state.spillDir, { recursive: true });
+  return state.spillDir;
+}

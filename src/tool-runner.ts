@@ -1,0 +1,42 @@
+// Runs one tool call: finds the tool, validates the input against its schema, runs it, and turns every
+// failure into an is_error result the model can act on. Nothing a tool does can crash the loop.
+import type { z } from "zod";
+import { ToolError, type Tool, type ToolContext, type ToolResult } from "./tool.ts";
+
+export function errorResult(message: string): ToolResult {
+  return { content: `<tool_use_error>${message}</tool_use_error>`, isError: true };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join(".") : "input";
+      return `- ${where}: ${issue.message}`;
+    })
+    .join("\n");
+}
+
+export async function runTool(
+  tools: ReadonlyMap<string, Tool>,
+  name: string,
+  rawInput: unknown,
+  ctx: ToolContext,
+): Promise<ToolResult> {
+  const tool = tools.get(name);
+  if (!tool) {
+    const known = [...tools.keys()].join(", ");
+    return errorResult(`No such tool: ${name}. Available tools: ${known}`);
+  }
+  const parsed = tool.input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    return errorResult(`InputValidationError: ${name} was called with invalid input:\n${describeIssues(parsed.error)}`);
+  }
+  try {
+    return await tool.run(parsed.data, ctx);
+  } catch (error) {
+    if (error instanceof ToolError) return errorResult(error.message);
+    if (ctx.signal.aborted) return errorResult("Interrupted before the tool finished.");
+    const message = error instanceof Error ? error.message : String(error);
+    return errorResult(`${name} failed: ${message}`);
+  }
+}
