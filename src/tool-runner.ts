@@ -16,11 +16,16 @@ function describeIssues(error: z.ZodError): string {
     .join("\n");
 }
 
+export type Verdict = { allow: true } | { allow: false; message: string };
+/** Decides whether a validated call may run; a denial becomes an is_error result carrying its message. */
+export type Authorize = (tool: Tool, input: unknown) => Promise<Verdict>;
+
 export async function runTool(
   tools: ReadonlyMap<string, Tool>,
   name: string,
   rawInput: unknown,
   ctx: ToolContext,
+  authorize?: Authorize,
 ): Promise<ToolResult> {
   const tool = tools.get(name);
   if (!tool) {
@@ -31,6 +36,11 @@ export async function runTool(
   if (!parsed.success) {
     return errorResult(`InputValidationError: ${name} was called with invalid input:\n${describeIssues(parsed.error)}`);
   }
+  if (authorize) {
+    const verdict = await authorize(tool, parsed.data);
+    if (!verdict.allow) return errorResult(verdict.message);
+  }
+  if (ctx.signal.aborted) return errorResult("Interrupted before the tool ran.");
   try {
     return await tool.run(parsed.data, ctx);
   } catch (error) {

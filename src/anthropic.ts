@@ -1,0 +1,158 @@
+// The Anthropic Messages API provider: builds the request (prompt-cache breakpoints on the tool list,
+// the system prompt and the newest user message), streams it through the official SDK, and converts
+// the final message into hone's vendor-neutral shape.
+import Anthropic from "@anthropic-ai/sdk";
+import type { AssistantBlock, AssistantMessage, Message, TextBlock, UserBlock } from "./messages.ts";
+import type { ModelRequest, Provider, ProviderEvent } from "./provider.ts";
+import type { ToolSchema } from "./tool.ts";
+
+export interface AnthropicConfig {
+  apiKey?: string;
+  authToken?: string;
+  baseURL?: string;
+  caching: boolean;
+  /** Abort a stream that has been silent this long (a stall mid-stream), so it can be retried. */
+  idleTimeoutMs: number;
+  requestTimeoutMs: number;
+  headers: Record<string, string>;
+  userAgent: string;
+}
+
+export type Credentials = { source: "ANTHROPIC_API_KEY" | "ANTHROPIC_AUTH_TOKEN" | "none"; apiKey?: string; authToken?: string };
+
+export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): Credentials {
+  if (env.ANTHROPIC_API_KEY) return { source: "ANTHROPIC_API_KEY", apiKey: env.ANTHROPIC_API_KEY };
+  if (env.ANTHROPIC_AUTH_TOKEN) return { source: "ANTHROPIC_AUTH_TOKEN", authToken: env.ANTHROPIC_AUTH_TOKEN };
+  return { source: "none" };
+}
+
+/** ANTHROPIC_CUSTOM_HEADERS: one `Name: Value` per line. */
+export function parseCustomHeaders(raw: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of (raw ?? "").split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+const EPHEMERAL = { type: "ephemeral" } as const;
+
+function markLastTool(tools: ToolSchema[]): Array<ToolSchema & { cache_control?: typeof EPHEMERAL }> {
+  return tools.map((tool, i) => (i === tools.length - 1 ? { ...tool, cache_control: EPHEMERAL } : tool));
+}
+
+function markLastSystem(system: TextBlock[]): TextBlock[] {
+  return system.map((block, i) => (i === system.length - 1 ? { ...block, cache_control: EPHEMERAL } : block));
+}
+
+/** Copies the history and puts a breakpoint on the last block of the newest user message. */
+function markNewestUser(messages: Message[]): Message[] {
+  const index = messages.findLastIndex((m) => m.role === "user");
+  if (index < 0) return messages;
+  const copy = messages.slice();
+  const target = copy[index] as Extract<Message, { role: "user" }>;
+  const blocks: UserBlock[] = typeof target.content === "string" ? [{ type: "text", text: target.content }] : target.content.slice();
+  const last = blocks[blocks.length - 1];
+  if (last) blocks[blocks.length - 1] = { ...last, cache_control: EPHEMERAL };
+  copy[index] = { role: "user", content: blocks };
+  return copy;
+}
+
+export function buildRequestBody(request: ModelRequest, caching: boolean): Anthropic.MessageCreateParamsStreaming {
+  const body: Record<string, unknown> = {
+    model: request.model,
+    max_tokens: request.maxTokens,
+    system: caching ? markLastSystem(request.system) : request.system,
+    messages: caching ? markNewestUser(request.messages) : request.messages,
+    stream: true,
+  };
+  if (request.tools.length > 0) body.tools = caching ? markLastTool(request.tools) : request.tools;
+  if (request.thinking) body.thinking = request.thinking;
+  return body as unknown as Anthropic.MessageCreateParamsStreaming;
+}
+
+function toAssistantBlock(block: Anthropic.ContentBlock): AssistantBlock | undefined {
+  switch (block.type) {
+    case "text":
+      return { type: "text", text: block.text };
+    case "thinking":
+      return { type: "thinking", thinking: block.thinking, signature: block.signature };
+    case "redacted_thinking":
+      return { type: "redacted_thinking", data: block.data };
+    case "tool_use":
+      return { type: "tool_use", id: block.id, name: block.name, input: block.input };
+    default:
+      return undefined;
+  }
+}
+
+export function toAssistantMessage(message: Anthropic.Message): AssistantMessage {
+  const u = message.usage;
+  return {
+    id: message.id,
+    model: message.model,
+    content: message.content.map(toAssistantBlock).filter((b): b is AssistantBlock => b !== undefined),
+    stop_reason: message.stop_reason as AssistantMessage["stop_reason"],
+    usage: {
+      input_tokens: u.input_tokens ?? 0,
+      output_tokens: u.output_tokens ?? 0,
+      cache_creation_input_tokens: u.cache_creation_input_tokens ?? 0,
+      cache_read_input_tokens: u.cache_read_input_tokens ?? 0,
+    },
+  };
+}
+
+export class StreamIdleError extends Error {
+  override name = "StreamIdleError";
+}
+
+export function createAnthropicProvider(config: AnthropicConfig): Provider {
+  const client = new Anthropic({
+    apiKey: config.apiKey ?? null,
+    authToken: config.authToken ?? null,
+    baseURL: config.baseURL ?? null,
+    maxRetries: 0,
+    timeout: config.requestTimeoutMs,
+    defaultHeaders: { "User-Agent": config.userAgent, ...config.headers },
+  });
+
+  async function* stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent, AssistantMessage> {
+    const local = new AbortController();
+    const forward = () => local.abort(signal.reason);
+    signal.addEventListener("abort", forward, { once: true });
+    let idle = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        local.abort();
+      }, config.idleTimeoutMs);
+    };
+    try {
+      const body = buildRequestBody(request, config.caching);
+      const response = client.messages.stream(body, { signal: local.signal });
+      arm();
+      try {
+        for await (const event of response) {
+          arm();
+          yield { type: "raw", event };
+          if (event.type !== "content_block_delta") continue;
+          if (event.delta.type === "text_delta") yield { type: "text_delta", text: event.delta.text };
+          else if (event.delta.type === "thinking_delta") yield { type: "thinking_delta", text: event.delta.thinking };
+        }
+        return toAssistantMessage(await response.finalMessage());
+      } catch (error) {
+        if (idle && !signal.aborted) throw new StreamIdleError(`No data from the API for ${config.idleTimeoutMs} ms`);
+        throw error;
+      }
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", forward);
+    }
+  }
+
+  return { name: "anthropic", stream };
+}

@@ -1,0 +1,105 @@
+// The command-line program behind main.ts: parse flags, check the key, read piped input, run headless.
+import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
+import { EXIT } from "./exit-codes.ts";
+import { runHeadless } from "./headless.ts";
+import { RuleError } from "./permissions.ts";
+import { buildRunSetup } from "./run-config.ts";
+import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
+import { VERSION } from "./version.ts";
+
+const NO_KEY = `hone needs an Anthropic API key.
+Set one in your shell, then run hone again:
+  export ANTHROPIC_API_KEY=sk-ant-...
+(ANTHROPIC_AUTH_TOKEN is used as a bearer token instead, and ANTHROPIC_BASE_URL points hone at a gateway.)`;
+
+function writeOut(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+function writeErr(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
+  // With a prompt on the command line, an open pipe that never sends anything must not hang the run.
+  const piped = await readPipedStdin({ firstByteTimeoutMs: options.prompt ? 3000 : undefined });
+  return combinePrompt(options.prompt, piped);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: RunOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    writeErr(`hone: ${(error as Error).message}\nRun "hone --help" for usage.`);
+    return EXIT.usage;
+  }
+  if (options.help) {
+    writeOut(helpText());
+    return EXIT.ok;
+  }
+  if (options.version) {
+    writeOut(`${VERSION} (hone)`);
+    return EXIT.ok;
+  }
+  if (!options.print) {
+    writeErr('hone: the interactive terminal is not available in this version; run a task with hone -p "..."');
+    return EXIT.usage;
+  }
+
+  const sessionId = crypto.randomUUID();
+  let setup;
+  try {
+    setup = buildRunSetup(options, process.env, sessionId);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof RuleError) {
+      writeErr(`hone: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  if (setup.credentials.source === "none") {
+    writeErr(NO_KEY);
+    return EXIT.error;
+  }
+
+  let prompt: string | undefined;
+  try {
+    prompt = await resolvePrompt(options);
+  } catch (error) {
+    if (!(error instanceof StdinTooLargeError)) throw error;
+    writeErr(`hone: ${error.message}`);
+    return EXIT.error;
+  }
+  if (!prompt) {
+    writeErr('hone: -p needs a prompt: hone -p "task", or pipe text into it');
+    return EXIT.usage;
+  }
+
+  const controller = new AbortController();
+  let interruptedBy: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
+    if (interruptedBy) process.exit(name === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
+    interruptedBy = name;
+    controller.abort();
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    return await runHeadless(setup, {
+      prompt,
+      outputFormat: options.outputFormat,
+      verbose: options.verbose,
+      sessionId,
+      write: writeOut,
+      writeErr,
+      signal: controller.signal,
+      interruptedBy: () => interruptedBy,
+    });
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  }
+}

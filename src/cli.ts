@@ -1,0 +1,142 @@
+// Command-line parsing: turns argv into a validated RunOptions, or a UsageError naming the bad flag.
+// Every flag registered here is honoured; anything else is refused, never silently ignored.
+import cac from "cac";
+import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from "./permissions.ts";
+
+export type OutputFormat = "text" | "json" | "stream-json";
+
+export interface RunOptions {
+  print: boolean;
+  prompt?: string;
+  outputFormat: OutputFormat;
+  verbose: boolean;
+  model?: string;
+  maxTurns?: number;
+  systemPrompt?: string;
+  appendSystemPrompt: string[];
+  cwd?: string;
+  allowedTools: string[];
+  disallowedTools: string[];
+  permissionMode: PermissionMode;
+  maxThinkingTokens?: number;
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools"]);
+const RULE_LIKE = /^[A-Za-z_][\w-]*(\(.*\))?(,[A-Za-z_][\w-]*(\(.*\))?)*$/;
+
+/** `--allowedTools Read Edit` takes several values, as in Claude Code: repeat the flag for each one. */
+function expandVariadic(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    out.push(arg);
+    if (!VARIADIC.has(arg)) continue;
+    const first = argv[++i];
+    if (first === undefined) break;
+    out.push(first);
+    while (i + 1 < argv.length && RULE_LIKE.test(argv[i + 1]!) && !argv[i + 1]!.startsWith("-")) out.push(arg, argv[++i]!);
+  }
+  return out;
+}
+
+function buildCli() {
+  const cli = cac("hone");
+  cli
+    .option("-p, --print", "Run the task non-interactively, print the result and exit")
+    .option("--output-format <format>", "text (default), json or stream-json (with -p)")
+    .option("--verbose", "Turn-by-turn output (required for stream-json)")
+    .option("--model <model>", "Model alias (sonnet, opus, haiku) or full model id")
+    .option("--max-turns <n>", "Stop after this many model turns")
+    .option("--system-prompt <text>", "Replace hone's system prompt")
+    .option("--append-system-prompt <text>", "Add text after the system prompt")
+    .option("--cwd <dir>", "Work in this directory")
+    .option("--allowedTools, --allowed-tools <tools>", "Tools allowed without asking (names, comma or space separated)")
+    .option("--disallowedTools, --disallowed-tools <tools>", "Tools removed from the model's tool list")
+    .option("--permission-mode <mode>", `One of: ${PERMISSION_MODES.join(", ")}`)
+    .option("--max-thinking-tokens <n>", "Enable extended thinking with this token budget (0 disables)")
+    .option("-v, --version", "Print the version")
+    .option("-h, --help", "Show this help");
+  cli.usage('-p "task" [options]   (interactive mode is not available yet)');
+  return cli;
+}
+
+export function helpText(): string {
+  const cli = buildCli();
+  let text = "";
+  const log = console.log;
+  console.log = (...parts: unknown[]) => void (text += `${parts.join(" ")}\n`);
+  try {
+    cli.outputHelp();
+  } finally {
+    console.log = log;
+  }
+  return text;
+}
+
+function list(value: unknown): string[] {
+  if (value === undefined || value === true) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function single(value: unknown, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) throw new UsageError(`${flag} was given more than once`);
+  if (value === true) throw new UsageError(`${flag} needs a value`);
+  return String(value);
+}
+
+function nonNegativeInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): RunOptions {
+  const cli = buildCli();
+  const known = new Set<string>(["--"]);
+  for (const option of cli.globalCommand.options) for (const name of option.names) known.add(name);
+  const parsed = cli.parse(["node", "hone", ...expandVariadic(argv)], { run: false });
+  const o = parsed.options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!known.has(key)) throw new UsageError(`Unknown option: ${key.length === 1 ? "-" : "--"}${key}`);
+  }
+
+  const format = single(o.outputFormat, "--output-format") ?? "text";
+  if (format !== "text" && format !== "json" && format !== "stream-json") {
+    throw new UsageError(`--output-format must be text, json or stream-json, got "${format}"`);
+  }
+  const mode = single(o.permissionMode, "--permission-mode") ?? "default";
+  if (!isPermissionMode(mode)) throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}, got "${mode}"`);
+  const maxTurns = nonNegativeInt(single(o.maxTurns, "--max-turns"), "--max-turns");
+  if (maxTurns === 0) throw new UsageError("--max-turns must be at least 1");
+
+  const options: RunOptions = {
+    print: o.print === true,
+    prompt: parsed.args.length > 0 ? parsed.args.map(String).join(" ") : undefined,
+    outputFormat: format,
+    verbose: o.verbose === true,
+    model: single(o.model, "--model"),
+    maxTurns,
+    systemPrompt: single(o.systemPrompt, "--system-prompt"),
+    appendSystemPrompt: list(o.appendSystemPrompt),
+    cwd: single(o.cwd, "--cwd"),
+    allowedTools: list(o.allowedTools),
+    disallowedTools: list(o.disallowedTools),
+    permissionMode: mode,
+    maxThinkingTokens: nonNegativeInt(single(o.maxThinkingTokens, "--max-thinking-tokens"), "--max-thinking-tokens"),
+    help: o.help === true,
+    version: o.version === true,
+  };
+  if (options.outputFormat !== "text" && !options.print) throw new UsageError("--output-format only works with -p/--print");
+  if (options.outputFormat === "stream-json" && !options.verbose) {
+    throw new UsageError("When using --print, --output-format=stream-json requires --verbose");
+  }
+  return options;
+}

@@ -1,0 +1,129 @@
+// `hone -p`: run one task to completion and print it as text, one JSON result, or an NDJSON stream in
+// Claude Code's shapes. Returns the exit code; never throws for model or tool failures.
+import { runAgent, type AgentOutcome } from "./agent.ts";
+import { killAllShells } from "./background-shells.ts";
+import type { OutputFormat } from "./cli.ts";
+import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
+import { EXIT } from "./exit-codes.ts";
+import { assistantText, type Message } from "./messages.ts";
+import type { RunSetup } from "./run-config.ts";
+import * as wire from "./stream-json.ts";
+import { VERSION } from "./version.ts";
+
+export interface HeadlessOptions {
+  prompt: string;
+  outputFormat: OutputFormat;
+  verbose: boolean;
+  sessionId: string;
+  write: (line: string) => void;
+  writeErr: (line: string) => void;
+  signal: AbortSignal;
+  /** Which signal interrupted the run, to pick the exit code. */
+  interruptedBy: () => "SIGINT" | "SIGTERM" | undefined;
+}
+
+function subtypeOf(outcome: AgentOutcome): wire.ResultInfo["subtype"] {
+  if (outcome.reason === "end_turn") return "success";
+  if (outcome.reason === "max_turns") return "error_max_turns";
+  return "error_during_execution";
+}
+
+function errorText(outcome: AgentOutcome, maxTurns: number | undefined): string | undefined {
+  if (outcome.reason === "max_turns") return `Reached the turn limit (--max-turns ${maxTurns}) before the task was finished`;
+  if (outcome.reason === "aborted") return "Interrupted";
+  if (outcome.reason !== "error" || !outcome.failure) return undefined;
+  const f = outcome.failure;
+  if (f.kind === "authentication_failed") return `The API rejected the credentials (${f.status}): ${f.message}. Check ANTHROPIC_API_KEY.`;
+  return `API error${f.status ? ` ${f.status}` : ""}: ${f.message}`;
+}
+
+function exitCode(outcome: AgentOutcome, interruptedBy: "SIGINT" | "SIGTERM" | undefined): number {
+  if (outcome.reason === "end_turn") return EXIT.ok;
+  if (outcome.reason === "max_turns") return EXIT.maxTurns;
+  if (outcome.reason === "aborted") return interruptedBy === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
+  return EXIT.error;
+}
+
+export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Promise<number> {
+  const started = performance.now();
+  const env: wire.Envelope = { sessionId: options.sessionId, uuid: () => crypto.randomUUID() };
+  const streaming = options.outputFormat === "stream-json";
+  const collected: wire.Json[] = [];
+  const emit = (message: wire.Json) => {
+    if (streaming) options.write(JSON.stringify(message));
+    else if (options.outputFormat === "json" && options.verbose) collected.push(message);
+  };
+  const { agent } = setup;
+  emit(
+    wire.initMessage(env, {
+      cwd: setup.cwd,
+      model: agent.model,
+      tools: agent.tools.map((t) => t.name),
+      permissionMode: setup.permissions.mode,
+      apiKeySource: setup.credentials.source === "ANTHROPIC_API_KEY" ? "ANTHROPIC_API_KEY" : "none",
+      version: VERSION,
+    }),
+  );
+
+  const ledger: Ledger = new Map();
+  const denials: wire.ResultInfo["permissionDenials"] = [];
+  const structured = new Map<string, unknown>();
+  const history: Message[] = [{ role: "user", content: options.prompt }];
+  const run = runAgent(history, agent, options.signal);
+  let outcome: AgentOutcome;
+  for (;;) {
+    const next = await run.next();
+    if (next.done) {
+      outcome = next.value;
+      break;
+    }
+    const event = next.value;
+    switch (event.type) {
+      case "assistant":
+        record(ledger, event.message.model, event.message.usage);
+        for (const line of wire.assistantMessages(env, event.message)) emit(line);
+        break;
+      case "tool_result":
+        structured.set(event.id, event.result.structured);
+        break;
+      case "tool_results":
+        for (const block of event.message.content as Array<{ type: string; tool_use_id: string }>) {
+          emit(wire.toolResultMessage(env, { role: "user", content: [block as never] }, structured.get(block.tool_use_id)));
+        }
+        break;
+      case "permission_denied":
+        denials.push({ tool_name: event.name, tool_use_id: event.id, tool_input: event.input });
+        options.writeErr(`hone: denied ${event.name}: ${event.message}`);
+        break;
+      case "retry":
+        emit(wire.retryMessage(env, event));
+        if (options.verbose && !streaming) options.writeErr(`hone: ${event.error}; retrying in ${event.delayMs} ms (attempt ${event.attempt}/${event.maxRetries})`);
+        break;
+      default:
+        break;
+    }
+  }
+  await killAllShells(agent.session);
+
+  const error = errorText(outcome, agent.maxTurns);
+  const finalText = outcome.lastMessage ? assistantText(outcome.lastMessage) : "";
+  const result = wire.resultMessage(env, {
+    subtype: subtypeOf(outcome),
+    isError: outcome.reason !== "end_turn",
+    result: outcome.reason === "end_turn" ? finalText : error,
+    errors: error ? [error] : undefined,
+    durationMs: performance.now() - started,
+    durationApiMs: outcome.apiDurationMs,
+    numTurns: outcome.turns,
+    totalCostUsd: totalCost(ledger),
+    usage: totalUsage(ledger),
+    modelUsage: modelUsage(ledger),
+    permissionDenials: denials,
+    stopReason: outcome.lastMessage?.stop_reason ?? null,
+  });
+  if (streaming) options.write(JSON.stringify(result));
+  else if (options.outputFormat === "json") options.write(JSON.stringify(options.verbose ? [...collected, result] : result));
+  else if (outcome.reason === "end_turn") options.write(finalText);
+  if (error && options.outputFormat === "text") options.writeErr(`Error: ${error}`);
+  return exitCode(outcome, options.interruptedBy());
+}

@@ -1,0 +1,60 @@
+// Conversation data in the Anthropic Messages shape, which is also what Claude Code writes to its
+// transcripts. Providers translate to and from this; nothing else in hone depends on a vendor SDK type.
+import type { Usage } from "./models.ts";
+import type { ImageContent, TextContent, ToolContent } from "./tool.ts";
+
+export interface TextBlock extends TextContent {
+  cache_control?: CacheControl;
+}
+export interface ThinkingBlock {
+  type: "thinking";
+  thinking: string;
+  signature: string;
+}
+export interface RedactedThinkingBlock {
+  type: "redacted_thinking";
+  data: string;
+}
+export interface ToolUseBlock {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: unknown;
+  cache_control?: CacheControl;
+}
+export interface ToolResultBlock {
+  type: "tool_result";
+  tool_use_id: string;
+  content: ToolContent;
+  is_error?: boolean;
+  cache_control?: CacheControl;
+}
+export interface CacheControl {
+  type: "ephemeral";
+}
+
+export type AssistantBlock = TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock;
+export type UserBlock = TextBlock | (ImageContent & { cache_control?: CacheControl }) | ToolResultBlock;
+
+export type Message = { role: "user"; content: string | UserBlock[] } | { role: "assistant"; content: AssistantBlock[] };
+
+export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "pause_turn" | "refusal";
+
+export interface AssistantMessage {
+  id: string;
+  model: string;
+  content: AssistantBlock[];
+  stop_reason: StopReason | null;
+  usage: Usage;
+}
+
+export function assistantText(message: { content: AssistantBlock[] }): string {
+  return message.content
+    .filter((b): b is TextBlock => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+}
+
+export function toolUses(message: { content: AssistantBlock[] }): ToolUseBlock[] {
+  return message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
+}

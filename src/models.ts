@@ -1,0 +1,89 @@
+// One table for everything hone knows about models: aliases, context windows, output limits, how
+// extended thinking is requested, and prices. Unknown model ids still work with conservative defaults.
+export interface ModelInfo {
+  id: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  /** "adaptive" models decide their own thinking budget; "budget" models take budget_tokens. */
+  thinking: "adaptive" | "budget" | "none";
+  /** USD per million tokens. */
+  price: { input: number; output: number; cacheWrite: number; cacheRead: number };
+}
+
+function priced(input: number, output: number): ModelInfo["price"] {
+  return { input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1 };
+}
+
+export const MODELS: readonly ModelInfo[] = [
+  { id: "claude-opus-4-6", contextWindow: 200_000, maxOutputTokens: 128_000, thinking: "adaptive", price: priced(5, 25) },
+  { id: "claude-sonnet-4-6", contextWindow: 200_000, maxOutputTokens: 64_000, thinking: "adaptive", price: priced(3, 15) },
+  { id: "claude-opus-4-5", contextWindow: 200_000, maxOutputTokens: 64_000, thinking: "budget", price: priced(5, 25) },
+  { id: "claude-sonnet-4-5", contextWindow: 200_000, maxOutputTokens: 64_000, thinking: "budget", price: priced(3, 15) },
+  { id: "claude-haiku-4-5", contextWindow: 200_000, maxOutputTokens: 64_000, thinking: "budget", price: priced(1, 5) },
+  { id: "claude-opus-4-1", contextWindow: 200_000, maxOutputTokens: 32_000, thinking: "budget", price: priced(15, 75) },
+  { id: "claude-opus-4-0", contextWindow: 200_000, maxOutputTokens: 32_000, thinking: "budget", price: priced(15, 75) },
+  { id: "claude-sonnet-4-0", contextWindow: 200_000, maxOutputTokens: 64_000, thinking: "budget", price: priced(3, 15) },
+  { id: "claude-3-7-sonnet", contextWindow: 200_000, maxOutputTokens: 64_000, thinking: "budget", price: priced(3, 15) },
+  { id: "claude-3-5-haiku", contextWindow: 200_000, maxOutputTokens: 8_192, thinking: "none", price: priced(0.8, 4) },
+];
+
+const ALIASES: Record<string, { env: string; id: string }> = {
+  opus: { env: "ANTHROPIC_DEFAULT_OPUS_MODEL", id: "claude-opus-4-6" },
+  sonnet: { env: "ANTHROPIC_DEFAULT_SONNET_MODEL", id: "claude-sonnet-4-6" },
+  haiku: { env: "ANTHROPIC_DEFAULT_HAIKU_MODEL", id: "claude-haiku-4-5" },
+};
+
+export const DEFAULT_MODEL_ALIAS = "sonnet";
+
+/** Resolve an alias (`sonnet`, `opus`, `haiku`) or pass a full model id through. */
+export function resolveModel(nameOrAlias: string, env: Record<string, string | undefined> = process.env): string {
+  const alias = ALIASES[nameOrAlias.toLowerCase()];
+  if (!alias) return nameOrAlias;
+  return env[alias.env] || alias.id;
+}
+
+const FALLBACK: Omit<ModelInfo, "id"> = {
+  contextWindow: 200_000,
+  maxOutputTokens: 32_000,
+  thinking: "budget",
+  price: priced(3, 15),
+};
+
+/** Look a model up by id, also matching dated ids (`claude-sonnet-4-5-20250929`) by prefix. */
+export function modelInfo(id: string): ModelInfo {
+  const exact = MODELS.find((m) => m.id === id);
+  if (exact) return exact;
+  const prefixed = MODELS.filter((m) => id.startsWith(`${m.id}-`)).sort((a, b) => b.id.length - a.id.length)[0];
+  if (prefixed) return { ...prefixed, id };
+  return { id, ...FALLBACK };
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+export function emptyUsage(): Usage {
+  return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+}
+
+export function addUsage(into: Usage, more: Partial<Usage>): Usage {
+  into.input_tokens += more.input_tokens ?? 0;
+  into.output_tokens += more.output_tokens ?? 0;
+  into.cache_creation_input_tokens += more.cache_creation_input_tokens ?? 0;
+  into.cache_read_input_tokens += more.cache_read_input_tokens ?? 0;
+  return into;
+}
+
+export function costUSD(model: string, usage: Usage): number {
+  const p = modelInfo(model).price;
+  return (
+    (usage.input_tokens * p.input +
+      usage.output_tokens * p.output +
+      usage.cache_creation_input_tokens * p.cacheWrite +
+      usage.cache_read_input_tokens * p.cacheRead) /
+    1_000_000
+  );
+}

@@ -1,0 +1,103 @@
+// When and how long to wait before trying a model request again. Pure functions: the provider decides
+// what failed, this module decides whether that is worth another try and how long to back off.
+import { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest Retry-After we are willing to honour; longer ones fail the run instead of stalling it. */
+  maxRetryAfterMs: number;
+}
+
+function envInt(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const value = Number(env[name]);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+export function retryPolicy(env: Record<string, string | undefined> = process.env): RetryPolicy {
+  return {
+    maxRetries: envInt(env, "HONE_MAX_RETRIES", envInt(env, "CLAUDE_CODE_MAX_RETRIES", 8)),
+    baseDelayMs: envInt(env, "HONE_RETRY_BASE_MS", 1000),
+    maxDelayMs: envInt(env, "HONE_RETRY_MAX_MS", 32_000),
+    maxRetryAfterMs: 5 * 60_000,
+  };
+}
+
+export interface FailureInfo {
+  retryable: boolean;
+  status?: number;
+  /** Server-requested wait, from Retry-After / retry-after-ms. */
+  retryAfterMs?: number;
+  message: string;
+  /** A stable short name for the kind of failure (stream-json `error` field vocabulary). */
+  kind: "rate_limit" | "overloaded" | "server_error" | "connection" | "authentication_failed" | "invalid_request" | "prompt_too_long" | "aborted" | "unknown";
+}
+
+const RETRY_STATUSES = new Set([408, 409, 429]);
+
+export function parseRetryAfter(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number.parseFloat(headers.get("retry-after-ms") ?? "");
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = headers.get("retry-after");
+  if (!raw) return undefined;
+  const seconds = Number.parseFloat(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+function apiMessage(error: APIError): string {
+  const body = error.error as { error?: { message?: string } } | undefined;
+  return body?.error?.message ?? error.message;
+}
+
+export function classifyFailure(error: unknown): FailureInfo {
+  if (error instanceof APIUserAbortError || (error instanceof Error && error.name === "AbortError")) {
+    return { retryable: false, kind: "aborted", message: "Request aborted" };
+  }
+  if (error instanceof APIError) {
+    const status = error.status;
+    const message = apiMessage(error);
+    if (status === undefined) return { retryable: true, kind: "connection", message: error.message };
+    const retryAfterMs = parseRetryAfter(error.headers);
+    if (status === 429) return { retryable: true, status, retryAfterMs, kind: "rate_limit", message };
+    if (status === 529) return { retryable: true, status, retryAfterMs, kind: "overloaded", message };
+    if (status >= 500 || RETRY_STATUSES.has(status)) return { retryable: true, status, retryAfterMs, kind: "server_error", message };
+    if (status === 401 || status === 403) return { retryable: false, status, kind: "authentication_failed", message };
+    if (status === 400 && /prompt is too long/i.test(message)) return { retryable: false, status, kind: "prompt_too_long", message };
+    return { retryable: false, status, kind: "invalid_request", message };
+  }
+  // Anything else thrown while talking to the API is a transport failure (reset socket, stream cut
+  // mid-way, idle timeout): worth another try.
+  const message = error instanceof Error ? error.message : String(error);
+  return { retryable: true, kind: "connection", message };
+}
+
+/** Exponential backoff with up to 25% jitter; a server's Retry-After wins when present. */
+export function retryDelay(attempt: number, failure: FailureInfo, policy: RetryPolicy, random = Math.random): number {
+  if (failure.retryAfterMs !== undefined) return failure.retryAfterMs;
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(exponential * (1 - random() * 0.25));
+}
+
+export function shouldRetry(attempt: number, failure: FailureInfo, policy: RetryPolicy): boolean {
+  if (!failure.retryable || attempt > policy.maxRetries) return false;
+  return failure.retryAfterMs === undefined || failure.retryAfterMs <= policy.maxRetryAfterMs;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DOMException("Aborted", "AbortError"));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new DOMException("Aborted", "AbortError"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

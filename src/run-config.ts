@@ -1,0 +1,108 @@
+// Turns parsed flags and the environment into everything a run needs: the provider, model, tools,
+// permissions, system prompt and limits. Pure apart from reading the environment and the cwd.
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { createAnthropicProvider, credentialsFromEnv, parseCustomHeaders, type Credentials } from "./anthropic.ts";
+import type { AgentConfig } from "./agent.ts";
+import type { RunOptions } from "./cli.ts";
+import { DEFAULT_MODEL_ALIAS, modelInfo, resolveModel } from "./models.ts";
+import { authorizer, parseToolNames, type PermissionConfig } from "./permissions.ts";
+import type { ThinkingConfig } from "./provider.ts";
+import { retryPolicy } from "./retry.ts";
+import { createSessionState } from "./session-state.ts";
+import { buildSystemPrompt } from "./system-prompt.ts";
+import type { Tool } from "./tool.ts";
+import { builtinTools } from "./tools/index.ts";
+import { UsageError } from "./cli.ts";
+import { VERSION } from "./version.ts";
+
+type Env = Record<string, string | undefined>;
+
+export interface RunSetup {
+  agent: AgentConfig;
+  credentials: Credentials;
+  permissions: PermissionConfig;
+  cwd: string;
+}
+
+function envNumber(env: Env, ...names: string[]): number | undefined {
+  for (const name of names) {
+    const value = Number(env[name]);
+    if (env[name] !== undefined && Number.isFinite(value) && value > 0) return value;
+  }
+  return undefined;
+}
+
+function isGitRepo(dir: string): boolean {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(join(current, ".git"))) return true;
+    if (dirname(current) === current) return false;
+  }
+}
+
+export function resolveCwd(option: string | undefined): string {
+  const cwd = resolve(option ?? process.cwd());
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UsageError(`--cwd: ${cwd} is not a directory`);
+  return cwd;
+}
+
+export function thinkingFor(model: string, budget: number | undefined): ThinkingConfig {
+  if (!budget) return undefined;
+  const kind = modelInfo(model).thinking;
+  if (kind === "none") return undefined;
+  if (kind === "adaptive") return { type: "adaptive" };
+  return { type: "enabled", budget_tokens: Math.max(1024, budget) };
+}
+
+export function selectTools(all: Tool[], disallowed: string[]): Tool[] {
+  const removed = new Set(disallowed);
+  return all.filter((tool) => !removed.has(tool.name));
+}
+
+export function buildRunSetup(options: RunOptions, env: Env, sessionId: string): RunSetup {
+  const cwd = resolveCwd(options.cwd);
+  const model = resolveModel(options.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? DEFAULT_MODEL_ALIAS, env);
+  const info = modelInfo(model);
+  const all = builtinTools();
+  const known = new Set(all.map((t) => t.name));
+  const permissions: PermissionConfig = {
+    mode: options.permissionMode,
+    allow: new Set(parseToolNames(options.allowedTools, known, "--allowedTools")),
+    deny: new Set(parseToolNames(options.disallowedTools, known, "--disallowedTools")),
+  };
+  const budget = options.maxThinkingTokens ?? envNumber(env, "MAX_THINKING_TOKENS");
+  const thinking = thinkingFor(model, budget);
+  let maxTokens = Math.min(info.maxOutputTokens, envNumber(env, "HONE_MAX_TOKENS", "CLAUDE_CODE_MAX_OUTPUT_TOKENS") ?? 32_000);
+  if (thinking?.type === "enabled" && thinking.budget_tokens >= maxTokens) {
+    maxTokens = Math.min(info.maxOutputTokens, thinking.budget_tokens + 8192);
+  }
+  const credentials = credentialsFromEnv(env);
+  const provider = createAnthropicProvider({
+    apiKey: credentials.apiKey,
+    authToken: credentials.authToken,
+    baseURL: env.ANTHROPIC_BASE_URL || undefined,
+    caching: !env.DISABLE_PROMPT_CACHING,
+    idleTimeoutMs: envNumber(env, "HONE_STREAM_IDLE_TIMEOUT_MS") ?? 120_000,
+    requestTimeoutMs: envNumber(env, "API_TIMEOUT_MS") ?? 600_000,
+    headers: parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS),
+    userAgent: `hone/${VERSION}`,
+  });
+  const system = buildSystemPrompt(
+    { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: isGitRepo(cwd) },
+    { replace: options.systemPrompt, append: options.appendSystemPrompt },
+  );
+  const agent: AgentConfig = {
+    provider,
+    model,
+    system,
+    tools: selectTools(all, [...permissions.deny]),
+    maxTokens,
+    thinking,
+    maxTurns: options.maxTurns,
+    retry: retryPolicy(env),
+    session: createSessionState(sessionId, cwd),
+    projectDir: cwd,
+    authorize: authorizer(permissions),
+  };
+  return { agent, credentials, permissions, cwd };
+}

@@ -1,0 +1,123 @@
+// Builders for the messages of Claude Code's headless protocol (--output-format json / stream-json),
+// so tools written against `claude -p` can read hone's output unchanged.
+import type { AssistantMessage, Message } from "./messages.ts";
+import type { Usage } from "./models.ts";
+import type { CallEvent } from "./model-call.ts";
+
+export type Json = Record<string, unknown>;
+
+export interface Envelope {
+  sessionId: string;
+  uuid: () => string;
+}
+
+export interface InitInfo {
+  cwd: string;
+  model: string;
+  tools: string[];
+  permissionMode: string;
+  apiKeySource: string;
+  version: string;
+}
+
+export function initMessage(env: Envelope, info: InitInfo): Json {
+  return {
+    type: "system",
+    subtype: "init",
+    cwd: info.cwd,
+    session_id: env.sessionId,
+    tools: info.tools,
+    mcp_servers: [],
+    model: info.model,
+    permissionMode: info.permissionMode,
+    slash_commands: [],
+    apiKeySource: info.apiKeySource,
+    claude_code_version: info.version,
+    output_style: "default",
+    agents: [],
+    skills: [],
+    plugins: [],
+    uuid: env.uuid(),
+  };
+}
+
+/** One line per content block, all sharing the message id, as the real CLI does. */
+export function assistantMessages(env: Envelope, message: AssistantMessage): Json[] {
+  return message.content.map((block) => ({
+    type: "assistant",
+    message: {
+      id: message.id,
+      type: "message",
+      role: "assistant",
+      model: message.model,
+      content: [block],
+      stop_reason: message.stop_reason,
+      stop_sequence: null,
+      usage: message.usage,
+    },
+    parent_tool_use_id: null,
+    session_id: env.sessionId,
+    uuid: env.uuid(),
+  }));
+}
+
+export function toolResultMessage(env: Envelope, message: Extract<Message, { role: "user" }>, structured: unknown): Json {
+  return {
+    type: "user",
+    message: { role: "user", content: message.content },
+    parent_tool_use_id: null,
+    session_id: env.sessionId,
+    uuid: env.uuid(),
+    ...(structured !== undefined ? { tool_use_result: structured } : {}),
+  };
+}
+
+export function retryMessage(env: Envelope, event: Extract<CallEvent, { type: "retry" }>): Json {
+  return {
+    type: "system",
+    subtype: "api_retry",
+    attempt: event.attempt,
+    max_retries: event.maxRetries,
+    retry_delay_ms: event.delayMs,
+    error_status: event.status ?? null,
+    error: event.kind,
+    message: event.error,
+    session_id: env.sessionId,
+    uuid: env.uuid(),
+  };
+}
+
+export interface ResultInfo {
+  subtype: "success" | "error_max_turns" | "error_during_execution";
+  isError: boolean;
+  result?: string;
+  errors?: string[];
+  durationMs: number;
+  durationApiMs: number;
+  numTurns: number;
+  totalCostUsd: number;
+  usage: Usage;
+  modelUsage: Record<string, unknown>;
+  permissionDenials: Array<{ tool_name: string; tool_use_id: string; tool_input: unknown }>;
+  stopReason: string | null;
+}
+
+export function resultMessage(env: Envelope, info: ResultInfo): Json {
+  return {
+    type: "result",
+    subtype: info.subtype,
+    is_error: info.isError,
+    duration_ms: Math.round(info.durationMs),
+    duration_api_ms: Math.round(info.durationApiMs),
+    num_turns: info.numTurns,
+    ...(info.result !== undefined ? { result: info.result } : {}),
+    session_id: env.sessionId,
+    total_cost_usd: info.totalCostUsd,
+    usage: info.usage,
+    modelUsage: info.modelUsage,
+    permission_denials: info.permissionDenials,
+    stop_reason: info.stopReason,
+    ...(info.errors ? { errors: info.errors } : {}),
+    uuid: env.uuid(),
+  };
+}
