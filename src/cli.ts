@@ -30,11 +30,21 @@ export class UsageError extends Error {
 const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools"]);
 const RULE_LIKE = /^[A-Za-z_][\w-]*(\(.*\))?(,[A-Za-z_][\w-]*(\(.*\))?)*$/;
 
+const SPELLINGS: Record<string, string> = { "--allowed-tools": "--allowedTools", "--disallowed-tools": "--disallowedTools" };
+
+/** One spelling per flag, so values given under both spellings accumulate instead of replacing. */
+function canonical(arg: string): string {
+  const eq = arg.indexOf("=");
+  const name = eq < 0 ? arg : arg.slice(0, eq);
+  const spelled = SPELLINGS[name];
+  return spelled ? spelled + (eq < 0 ? "" : arg.slice(eq)) : arg;
+}
+
 /** `--allowedTools Read Edit` takes several values, as in Claude Code: repeat the flag for each one. */
 function expandVariadic(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = canonical(argv[i]!);
     out.push(arg);
     if (!VARIADIC.has(arg)) continue;
     const first = argv[++i];

@@ -1,0 +1,45 @@
+import { expect, test } from "bun:test";
+import { parseArgs, UsageError } from "../src/cli.ts";
+import { parseToolNames, RuleError } from "../src/permissions.ts";
+import { modelInfo, resolveModel } from "../src/models.ts";
+
+test("accepts --flag value and --flag=value alike", () => {
+  const a = parseArgs(["-p", "task", "--max-turns", "3", "--model", "opus", "--output-format", "json"]);
+  const b = parseArgs(["-p", "task", "--max-turns=3", "--model=opus", "--output-format=json"]);
+  expect(a).toEqual(b);
+  expect(a).toMatchObject({ print: true, prompt: "task", maxTurns: 3, model: "opus", outputFormat: "json" });
+});
+
+test("--allowedTools takes several values, comma lists and repeats, both spellings", () => {
+  const o = parseArgs(["-p", "--allowedTools", "Read", "Edit", "--allowed-tools=Bash,Glob", "do the thing"]);
+  expect(o.allowedTools).toEqual(["Read", "Edit", "Bash,Glob"]);
+  expect(o.prompt).toBe("do the thing");
+});
+
+test("numbers that look like model names stay strings", () => {
+  expect(parseArgs(["-p", "x", "--system-prompt", "42"]).systemPrompt).toBe("42");
+});
+
+test("refuses unknown flags, repeated single-value flags and bad values", () => {
+  expect(() => parseArgs(["-p", "x", "--nope"])).toThrow(UsageError);
+  expect(() => parseArgs(["-p", "x", "-z"])).toThrow("Unknown option: -z");
+  expect(() => parseArgs(["-p", "x", "--model", "a", "--model", "b"])).toThrow("more than once");
+  expect(() => parseArgs(["-p", "x", "--max-turns", "0"])).toThrow("at least 1");
+  expect(() => parseArgs(["x", "--output-format", "json"])).toThrow("only works with -p");
+});
+
+test("tool rules: bare names and Tool(*) only", () => {
+  const known = new Set(["Read", "Bash"]);
+  expect(parseToolNames(["Read,Bash(*)", "mcp__github"], known, "--allowedTools")).toEqual(["Read", "Bash", "mcp__github"]);
+  expect(() => parseToolNames(["Bash(git log:*)"], known, "--allowedTools")).toThrow(RuleError);
+  expect(() => parseToolNames(["read"], known, "--allowedTools")).toThrow('unknown tool "read"');
+});
+
+test("model aliases resolve through the table and the environment", () => {
+  expect(resolveModel("sonnet", {})).toBe("claude-sonnet-4-6");
+  expect(resolveModel("HAIKU", {})).toBe("claude-haiku-4-5");
+  expect(resolveModel("opus", { ANTHROPIC_DEFAULT_OPUS_MODEL: "my-opus" })).toBe("my-opus");
+  expect(resolveModel("claude-custom-1", {})).toBe("claude-custom-1");
+  expect(modelInfo("claude-sonnet-4-5-20250929").price.input).toBe(3);
+  expect(modelInfo("unknown-model").contextWindow).toBe(200_000);
+});
