@@ -1,0 +1,79 @@
+// `bun run bench`: startup, one round trip, a six-turn tool task, and memory, measured on the compiled
+// binary against the scripted API on loopback. Prints a table and rewrites the table in BENCHMARKS.md.
+// Not a test: nothing here fails on slowness.
+import { cpus, totalmem, release } from "node:os";
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { reply, startMockApi, text, toolUse, type Step } from "../support/mock-api.ts";
+
+const BIN = resolve(import.meta.dir, "../../dist/hone");
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+interface Sample {
+  ms: number;
+  rssMB: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function timeRun(args: string[], env: Record<string, string>, cwd: string): Promise<Sample> {
+  const started = performance.now();
+  const proc = Bun.spawn([BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`hone ${args.join(" ")} exited ${code}: ${out} ${err}`);
+  return { ms, rssMB: (proc.resourceUsage()?.maxRSS ?? 0) / 1024 / 1024 };
+}
+
+function project(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), "hone-bench-")));
+}
+
+async function scenario(name: string, steps: (dir: string) => Step[], args: string[]): Promise<{ name: string; ms: number; rssMB: number }> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dir = project();
+    const api = await startMockApi({ steps: steps(dir) });
+    try {
+      samples.push(await timeRun(args, { ANTHROPIC_API_KEY: "bench", ANTHROPIC_BASE_URL: api.url }, dir));
+    } finally {
+      await api.close();
+    }
+  }
+  return { name, ms: median(samples.map((s) => s.ms)), rssMB: Math.max(...samples.map((s) => s.rssMB)) };
+}
+
+const sixTurns = (dir: string): Step[] => [
+  reply(toolUse("Write", { file_path: join(dir, "s.sh"), content: "echo one\n" })),
+  reply(toolUse("Bash", { command: "sh s.sh > out.txt" })),
+  reply(toolUse("Read", { file_path: join(dir, "out.txt") })),
+  reply(toolUse("Edit", { file_path: join(dir, "s.sh"), old_string: "one", new_string: "two" })),
+  reply(toolUse("Bash", { command: "sh s.sh" })),
+  reply(text("It prints two now.")),
+];
+
+const versionSamples: Sample[] = [];
+for (let i = 0; i < RUNS * 2; i++) versionSamples.push(await timeRun(["--version"], {}, tmpdir()));
+const rows = [
+  { name: "`hone --version`", ms: median(versionSamples.map((s) => s.ms)), rssMB: Math.max(...versionSamples.map((s) => s.rssMB)), target: "< 25 ms" },
+  { ...(await scenario("`hone -p` one round trip", () => [reply(text("Hello there."))], ["-p", "say hello"])), target: "< 60 ms, < 70 MB" },
+  { ...(await scenario("six-turn write/run/read/edit/run/answer", sixTurns, ["-p", "do it", "--permission-mode", "bypassPermissions"])), target: "< 150 ms" },
+];
+
+const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Bun ${Bun.version}`;
+const table = [
+  "| measurement | median wall | peak RSS | target |",
+  "|---|---|---|---|",
+  ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(1)} ms | ${r.rssMB.toFixed(1)} MB | ${r.target} |`),
+].join("\n");
+const section = `<!-- bench:start -->\nMachine: ${machine}. Runs per row: ${RUNS} (\`--version\`: ${RUNS * 2}). Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n<!-- bench:end -->`;
+console.log(section);
+
+const file = resolve(import.meta.dir, "../../BENCHMARKS.md");
+const current = readFileSync(file, "utf8");
+writeFileSync(file, current.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section));
