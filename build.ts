@@ -1,20 +1,12 @@
 // Builds dist/hone: one minified executable with the version stamped in, no .env/bunfig autoload,
 // and the skills/ folder embedded. Then checks that the binary runs.
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { statSync } from "node:fs";
 import pkg from "./package.json" with { type: "json" };
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 const outfile = process.env.HONE_OUTFILE ?? "dist/hone";
 const target = process.env.HONE_TARGET as Bun.Build.CompileTarget | undefined;
 const result = await Bun.build({
-  entrypoints: ["src/main.ts", ...filesUnder("skills")],
+  entrypoints: ["src/main.ts"],
   minify: true,
   sourcemap: "none",
   define: { HONE_VERSION: JSON.stringify(pkg.version) },
@@ -23,6 +15,8 @@ const result = await Bun.build({
     ...(target ? { target } : {}),
     autoloadDotenv: false,
     autoloadBunfig: false,
+    // Embedded byte for byte (an entrypoint would be transformed: markdown becomes HTML).
+    assets: ["skills"],
   },
 });
 if (!result.success) {

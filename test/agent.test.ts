@@ -119,6 +119,7 @@ test("aborting mid-tool leaves every tool_use answered, so the history stays val
 });
 
 test("a denied call is reported as an event and answered with the denial message", async () => {
+  order.length = 0;
   api = await startMockApi({ steps: [reply(toolUse("Change", { tag: "x" })), reply(text("ok"))] });
   const history: Message[] = [{ role: "user", content: "go" }];
   const { events } = await drain(

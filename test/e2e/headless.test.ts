@@ -65,7 +65,7 @@ test("unknown flags and bad values are usage errors (exit 2) naming the flag", a
 
 test("json output carries Claude Code's result fields", async () => {
   const dir = tempProject();
-  const server = await withApi({ ...reply(text("Four.")), usage: { input_tokens: 1000, output_tokens: 10 } });
+  const server = await withApi({ ...reply(text("Four.")), usage: { input_tokens: 1000, output_tokens: 10, cache_creation_input_tokens: 2000, cache_read_input_tokens: 10_000 } });
   const run = await runHone(["-p", "2+2?", "--output-format", "json", "--model", "haiku"], { cwd: dir, apiUrl: server.url });
   expect(run.code).toBe(0);
   const result = run.json();
@@ -74,10 +74,10 @@ test("json output carries Claude Code's result fields", async () => {
   expect(result.duration_ms as number).toBeGreaterThan(0);
   expect(result.duration_api_ms as number).toBeGreaterThan(0);
   expect(result.usage).toMatchObject({ input_tokens: 1000, output_tokens: 10 });
-  // haiku 4.5: $1 / $5 per million tokens.
-  expect(result.total_cost_usd as number).toBeCloseTo(0.001 + 0.00005, 8);
+  // haiku 4.5: $1 in, $5 out, $1.25 cache write, $0.10 cache read per million tokens.
+  expect(result.total_cost_usd as number).toBeCloseTo((1000 * 1 + 10 * 5 + 2000 * 1.25 + 10_000 * 0.1) / 1e6, 10);
   expect(result.modelUsage).toEqual({
-    "claude-haiku-4-5": expect.objectContaining({ inputTokens: 1000, outputTokens: 10, contextWindow: 200_000 }),
+    "claude-haiku-4-5": expect.objectContaining({ inputTokens: 1000, outputTokens: 10, cacheCreationInputTokens: 2000, cacheReadInputTokens: 10_000, contextWindow: 200_000 }),
   });
   expect(server.requests[0]!.body.model).toBe("claude-haiku-4-5");
 });
@@ -112,7 +112,9 @@ test("stream-json: init, one assistant line per block, tool results with structu
   const init = lines[0]!;
   expect(init).toMatchObject({ cwd: dir, permissionMode: "default", apiKeySource: "ANTHROPIC_API_KEY", mcp_servers: [] });
   expect(init.tools).toEqual(expect.arrayContaining(["Bash", "Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "TodoWrite", "BashOutput", "KillShell"]));
-  const [first, second] = [lines[1]!, lines[2]!] as Array<{ message: { id: string; content: unknown[] }; parent_tool_use_id: unknown }>;
+  type Line = { message: { id: string; content: unknown[] }; parent_tool_use_id: unknown };
+  const first = lines[1] as Line;
+  const second = lines[2] as Line;
   expect(first.message.id).toBe(second.message.id);
   expect(first.message.content).toHaveLength(1);
   expect(first.parent_tool_use_id).toBeNull();
