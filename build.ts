@@ -8,6 +8,8 @@ const target = process.env.HONE_TARGET as Bun.Build.CompileTarget | undefined;
 const result = await Bun.build({
   entrypoints: ["src/main.ts"],
   minify: true,
+  bytecode: true,
+  format: "esm",
   sourcemap: "none",
   define: { HONE_VERSION: JSON.stringify(pkg.version) },
   compile: {

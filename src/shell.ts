@@ -212,10 +212,13 @@ export function spawnShell(opts: {
 
   const done = new Promise<ShellExit>((resolve) => {
     let settled = false;
+    let drainTimer: ReturnType<typeof setTimeout> | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     const settle = (spawnError?: string): void => {
       if (settled) return;
       settled = true;
+      // A pending drain timer would keep the process alive after the run is over.
+      clearTimeout(drainTimer);
       child.stdout.destroy();
       child.stderr.destroy();
       buffer.finish();
@@ -234,7 +237,7 @@ export function spawnShell(opts: {
     child.on("error", (error) => settle(error.message));
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      setTimeout(() => settle(), DRAIN_MS);
+      drainTimer = setTimeout(() => settle(), DRAIN_MS);
     });
     child.on("close", (code, signal) => {
       exit ??= { code, signal };
