@@ -222,16 +222,18 @@ const DESCRIPTION = `Replace text in an existing file.
 - An empty old_string creates a file that does not exist yet (or fills an empty one) with new_string.
 - The file's line endings (LF or CRLF) and any BOM are kept.`;
 
+/** One replacement: shared by Edit's input and each item of MultiEdit's `edits`. */
+export const replacementFields = {
+  old_string: z.string().describe("The exact text to replace"),
+  new_string: z.string().describe("The replacement text (must differ from old_string)"),
+  replace_all: z.boolean().default(false).describe("Replace every occurrence instead of exactly one"),
+};
+
 export const editTool = defineTool({
   name: "Edit",
   description: DESCRIPTION,
   readOnly: false,
-  input: z.object({
-    file_path: z.string().describe("Absolute path of the file to change"),
-    old_string: z.string().describe("The exact text to replace"),
-    new_string: z.string().describe("The replacement text (must differ from old_string)"),
-    replace_all: z.boolean().default(false).describe("Replace every occurrence instead of exactly one"),
-  }),
+  input: z.object({ file_path: z.string().describe("Absolute path of the file to change"), ...replacementFields }),
   async run(input, ctx) {
     const edit = { old_string: input.old_string, new_string: input.new_string, replace_all: input.replace_all };
     const outcome = await editFile(ctx, input.file_path, [edit], false);

@@ -2,7 +2,7 @@
 // work is Edit's editFile, so the matching and safety rules are identical.
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import { editFile, fuzzyNote } from "./edit.ts";
+import { editFile, fuzzyNote, replacementFields } from "./edit.ts";
 
 const DESCRIPTION = `Make several replacements in one file in a single call. Prefer it over repeated Edit calls on the same file.
 - edits are applied in order, each to the result of the previous one, with exactly the same rules as Edit (exact old_string copied from Read output without the line-number prefix, unique unless replace_all, tolerance for small whitespace/quote slips).
@@ -10,11 +10,7 @@ const DESCRIPTION = `Make several replacements in one file in a single call. Pre
 - Later edits see earlier edits' changes, so do not target text an earlier edit already replaced.
 - The file must have been read in this session and not changed since. To create a new file, make the first edit's old_string empty.`;
 
-const editSchema = z.object({
-  old_string: z.string().describe("The exact text to replace"),
-  new_string: z.string().describe("The replacement text (must differ from old_string)"),
-  replace_all: z.boolean().default(false).describe("Replace every occurrence instead of exactly one"),
-});
+const editSchema = z.object(replacementFields);
 
 export const multiEditTool = defineTool({
   name: "MultiEdit",

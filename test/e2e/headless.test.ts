@@ -273,3 +273,26 @@ test("--cwd runs the tools in another directory", async () => {
   expect(JSON.stringify(server.requests[1]!.body.messages!.at(-1))).toContain("found me");
   expect(readFileSync(join(other, "here.txt"), "utf8")).toBe("found me");
 });
+
+test("ANTHROPIC_CUSTOM_HEADERS and HONE_MODEL reach the request", async () => {
+  const dir = tempProject();
+  const server = await withApi(reply(text("ok")));
+  const run = await runHone(["-p", "hi"], {
+    cwd: dir,
+    apiUrl: server.url,
+    env: { ANTHROPIC_CUSTOM_HEADERS: "X-Team: core\nX-Trace-Id: abc 123", HONE_MODEL: "opus" },
+  });
+  expect(run.code).toBe(0);
+  const request = server.requests[0]!;
+  expect(request.headers["x-team"]).toBe("core");
+  expect(request.headers["x-trace-id"]).toBe("abc 123");
+  expect(request.headers["user-agent"]).toStartWith("hone/");
+  expect(request.body.model).toBe("claude-opus-4-6");
+});
+
+test("DISABLE_PROMPT_CACHING sends no cache breakpoints", async () => {
+  const dir = tempProject();
+  const server = await withApi(reply(text("ok")));
+  await runHone(["-p", "hi"], { cwd: dir, apiUrl: server.url, env: { DISABLE_PROMPT_CACHING: "1" } });
+  expect(JSON.stringify(server.requests[0]!.body)).not.toContain("cache_control");
+});
