@@ -2,15 +2,13 @@
 // results, and go again until the model stops asking for tools, the turn limit is hit, an
 // unrecoverable error happens, or the run is interrupted. It yields typed events and never throws
 // for model or tool failures; printers and the REPL consume the events.
-import type { AssistantMessage, Message, ToolResultBlock, ToolUseBlock } from "./messages.ts";
-import { toolUses } from "./messages.ts";
+import { toolUses, type AssistantMessage, type Message, type TextBlock, type ToolResultBlock, type ToolUseBlock } from "./messages.ts";
 import { callModel, type CallEvent } from "./model-call.ts";
 import type { ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
 import type { FailureInfo, RetryPolicy } from "./retry.ts";
 import type { SessionState } from "./session-state.ts";
 import { toolSchema, type Tool, type ToolResult } from "./tool.ts";
 import { errorResult, runTool, type Authorize } from "./tool-runner.ts";
-import type { TextBlock } from "./messages.ts";
 
 export interface AgentConfig {
   provider: Provider;
@@ -32,7 +30,8 @@ export type AgentEvent =
   | { type: "tool_start"; id: string; name: string; input: unknown }
   | { type: "tool_result"; id: string; name: string; input: unknown; result: ToolResult }
   | { type: "permission_denied"; id: string; name: string; input: unknown; message: string }
-  | { type: "tool_results"; message: Message }
+  /** The tool results appended to the history as one user message, in tool_use order. */
+  | { type: "tool_results"; results: ToolResultBlock[] }
   | { type: "error"; failure: FailureInfo };
 
 export interface AgentOutcome {
@@ -132,9 +131,8 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
     const calls = toolUses(call.message);
     if (calls.length === 0) return outcome("end_turn");
     const results = yield* runCalls(calls, config, tools, signal);
-    const message: Message = { role: "user", content: results };
-    history.push(message);
-    yield { type: "tool_results", message };
+    history.push({ role: "user", content: results });
+    yield { type: "tool_results", results };
     if (signal.aborted) return outcome("aborted");
     if (config.maxTurns !== undefined && turns >= config.maxTurns) return outcome("max_turns");
   }

@@ -87,9 +87,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
         structured.set(event.id, event.result.structured);
         break;
       case "tool_results":
-        for (const block of event.message.content as Array<{ type: string; tool_use_id: string }>) {
-          emit(wire.toolResultMessage(env, { role: "user", content: [block as never] }, structured.get(block.tool_use_id)));
-        }
+        for (const block of event.results) emit(wire.toolResultMessage(env, block, structured.get(block.tool_use_id)));
         break;
       case "permission_denied":
         denials.push({ tool_name: event.name, tool_use_id: event.id, tool_input: event.input });

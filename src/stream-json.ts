@@ -1,6 +1,6 @@
 // Builders for the messages of Claude Code's headless protocol (--output-format json / stream-json),
 // so tools written against `claude -p` can read hone's output unchanged.
-import type { AssistantMessage, Message } from "./messages.ts";
+import type { AssistantMessage, ToolResultBlock } from "./messages.ts";
 import type { Usage } from "./models.ts";
 import type { CallEvent } from "./model-call.ts";
 
@@ -61,10 +61,10 @@ export function assistantMessages(env: Envelope, message: AssistantMessage): Jso
   }));
 }
 
-export function toolResultMessage(env: Envelope, message: Extract<Message, { role: "user" }>, structured: unknown): Json {
+export function toolResultMessage(env: Envelope, block: ToolResultBlock, structured: unknown): Json {
   return {
     type: "user",
-    message: { role: "user", content: message.content },
+    message: { role: "user", content: [block] },
     parent_tool_use_id: null,
     session_id: env.sessionId,
     uuid: env.uuid(),

@@ -114,3 +114,19 @@ test("a non-retryable 401 is reported once with a hint about the key", async () 
   expect(run.stderr).toContain("invalid x-api-key");
   expect(run.stderr).toContain("ANTHROPIC_API_KEY");
 });
+
+test("a silent stream is abandoned after HONE_STREAM_IDLE_TIMEOUT_MS and retried", async () => {
+  const dir = tempProject();
+  api = await startMockApi({ steps: [{ fault: "hang" }, reply(text("Back again."))] });
+  const started = Date.now();
+  const run = await runHone(["-p", "hi", "--output-format", "stream-json", "--verbose"], {
+    cwd: dir,
+    apiUrl: api.url,
+    env: { HONE_STREAM_IDLE_TIMEOUT_MS: "300" },
+  });
+  expect(run.code).toBe(0);
+  expect(Date.now() - started).toBeLessThan(5000);
+  const retry = run.lines().find((l) => l.subtype === "api_retry")!;
+  expect(String(retry.message)).toContain("No data from the API for 300 ms");
+  expect(run.lines().at(-1)).toMatchObject({ result: "Back again." });
+});

@@ -243,25 +243,27 @@ test("thinking blocks and their signatures are kept in the history", async () =>
   expect(assistant.content[0]).toEqual({ type: "thinking", thinking: "Let me list files.", signature: "sig-abc" });
 });
 
-test("SIGTERM during a request ends the run cleanly with exit 143 and a result", async () => {
-  const dir = tempProject();
-  const server = await withApi({ fault: "hang" });
-  const run = await runHone(["-p", "hi", "--output-format", "stream-json", "--verbose"], {
-    cwd: dir,
-    apiUrl: server.url,
-    onSpawn: (proc) => {
-      const timer = setInterval(() => {
-        if (server.requests.length > 0) {
-          clearInterval(timer);
-          proc.kill("SIGTERM");
-        }
-      }, 20);
-    },
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+  test(`${signal} during a request ends the run cleanly with exit ${code} and a result`, async () => {
+    const dir = tempProject();
+    const server = await withApi({ fault: "hang" });
+    const run = await runHone(["-p", "hi", "--output-format", "stream-json", "--verbose"], {
+      cwd: dir,
+      apiUrl: server.url,
+      onSpawn: (proc) => {
+        const timer = setInterval(() => {
+          if (server.requests.length > 0) {
+            clearInterval(timer);
+            proc.kill(signal);
+          }
+        }, 20);
+      },
+    });
+    expect(run.code).toBe(code);
+    const result = run.lines().at(-1)!;
+    expect(result).toMatchObject({ type: "result", subtype: "error_during_execution", is_error: true, errors: ["Interrupted"] });
   });
-  expect(run.code).toBe(143);
-  const result = run.lines().at(-1)!;
-  expect(result).toMatchObject({ type: "result", subtype: "error_during_execution", is_error: true });
-});
+}
 
 test("--cwd runs the tools in another directory", async () => {
   const dir = tempProject();
