@@ -6,7 +6,8 @@ import { basename } from "node:path";
 import { minimatch } from "minimatch";
 import type { FileHit, LineRecord, SearchOutcome, SearchRequest } from "./ripgrep.ts";
 import { ToolError } from "./tool.ts";
-import { isDirectory, walkFiles, type Verdict } from "./walk.ts";
+import { isDirectory } from "./paths.ts";
+import { walkFiles, type Verdict } from "./walk.ts";
 
 /** The common ripgrep file types (same names and patterns as `rg --type-list`). */
 export const FILE_TYPES: Readonly<Record<string, readonly string[]>> = {

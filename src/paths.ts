@@ -11,6 +11,14 @@ export interface ResolvedPath {
   relative: boolean;
 }
 
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function resolveToolPath(filePath: string, projectDir: string): ResolvedPath {
   if (filePath === "~" || filePath.startsWith("~/") || filePath.startsWith("~\\")) {
     return { absolute: resolve(homedir(), filePath.slice(2)), relative: false };
@@ -87,7 +95,7 @@ export function missingFileMessage(resolved: ResolvedPath, projectDir: string): 
   const { absolute } = resolved;
   const parts = [`File does not exist: ${absolute}`];
   const dir = dirname(absolute);
-  const dirExists = existsSync(dir) && statSync(dir).isDirectory();
+  const dirExists = isDirectory(dir);
   if (!dirExists) {
     parts.push(
       `The folder ${dir} does not exist either (nearest existing folder: ${nearestExistingAncestor(absolute)}).`,

@@ -5,7 +5,8 @@ import { Buffer } from "node:buffer";
 import { accessSync, constants, statSync } from "node:fs";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { ToolError } from "./tool.ts";
-import { isDirectory, VCS_DIRS } from "./walk.ts";
+import { isDirectory } from "./paths.ts";
+import { VCS_DIRS } from "./walk.ts";
 
 export type GrepMode = "content" | "files_with_matches" | "count";
 

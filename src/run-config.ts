@@ -1,11 +1,12 @@
 // Turns parsed flags and the environment into everything a run needs: the provider, model, tools,
 // permissions, system prompt and limits. Pure apart from reading the environment and the cwd.
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { createAnthropicProvider, credentialsFromEnv, parseCustomHeaders, type Credentials } from "./anthropic.ts";
 import type { AgentConfig } from "./agent.ts";
-import type { RunOptions } from "./cli.ts";
+import { UsageError, type RunOptions } from "./cli.ts";
 import { DEFAULT_MODEL_ALIAS, modelInfo, resolveModel } from "./models.ts";
+import { isDirectory } from "./paths.ts";
 import { authorizer, parseToolNames, type PermissionConfig } from "./permissions.ts";
 import type { ThinkingConfig } from "./provider.ts";
 import { retryPolicy } from "./retry.ts";
@@ -13,7 +14,6 @@ import { createSessionState } from "./session-state.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
 import { builtinTools } from "./tools/index.ts";
-import { UsageError } from "./cli.ts";
 import { VERSION } from "./version.ts";
 
 type Env = Record<string, string | undefined>;
@@ -42,7 +42,7 @@ function isGitRepo(dir: string): boolean {
 
 export function resolveCwd(option: string | undefined): string {
   const cwd = resolve(option ?? process.cwd());
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UsageError(`--cwd: ${cwd} is not a directory`);
+  if (!isDirectory(cwd)) throw new UsageError(`--cwd: ${cwd} is not a directory`);
   return cwd;
 }
 

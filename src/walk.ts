@@ -3,9 +3,9 @@
 // honours .gitignore/.ignore/.rgignore files the way ripgrep does, including those in parent folders.
 import { existsSync, statSync, type Dirent } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import ignore from "ignore";
+import { resolveToolPath } from "./paths.ts";
 import { ToolError } from "./tool.ts";
 
 /** Folders that belong to version control, never searched by Glob or Grep. */
@@ -135,21 +135,11 @@ export async function* walkFiles(root: string, opts: WalkOptions): AsyncGenerato
 export function resolveSearchPath(projectDir: string, input: string | undefined): string {
   const raw = input?.trim();
   if (!raw || raw === "undefined" || raw === "null") return projectDir;
-  let expanded = raw;
-  if (raw === "~" || raw.startsWith("~/")) expanded = join(homedir(), raw.slice(1));
-  const abs = isAbsolute(expanded) ? resolve(expanded) : resolve(projectDir, expanded);
+  const abs = resolveToolPath(raw, projectDir).absolute;
   if (!existsSync(abs)) {
     throw new ToolError(`Path does not exist: ${abs}. Check the spelling, or omit path to search ${projectDir}.`);
   }
   return abs;
-}
-
-export function isDirectory(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** How a path is shown to the model: relative to the project when inside it, else absolute. */

@@ -1,10 +1,10 @@
 // Bash: run a command in the user's shell with a carried-over working directory, a timeout that kills
 // the whole process group, merged output truncated to its tail, or start it in the background.
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { startBackgroundShell, trackLingeringGroup } from "../background-shells.ts";
 import { ensureSpillDir, type SessionState } from "../session-state.ts";
+import { isDirectory } from "../paths.ts";
 import { isErrorExit, runCommand, type CommandResult } from "../shell.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { DEFAULT_LIMITS, limitOutput, truncateTail, type Limits } from "../truncate.ts";
@@ -25,13 +25,6 @@ export function outputLimits(): Limits {
   return { maxLines: DEFAULT_LIMITS.maxLines, maxChars: envInt("BASH_MAX_OUTPUT_LENGTH", 30_000) };
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 // Colour and cursor escapes: the output is not a terminal, so they are only noise to the model.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { bunRuntime } from "../runtime.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { limitOutput } from "../truncate.ts";
-import { displayPath, isDirectory, isVcsPath, resolveSearchPath, sortByMtime, toPosix, walkFiles } from "../walk.ts";
+import { isDirectory } from "../paths.ts";
+import { displayPath, isVcsPath, resolveSearchPath, sortByMtime, toPosix, walkFiles } from "../walk.ts";
 
 export const MAX_GLOB_RESULTS = 100;
 
