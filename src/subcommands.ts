@@ -1,0 +1,27 @@
+// `hone <name> ...` subcommands (sessions, rewind, doctor, memory): a table from name to handler. The
+// first argument selects one; anything else is a task for the agent.
+import type { Env } from "./config-dir.ts";
+
+export interface CommandIO {
+  cwd: string;
+  env: Env;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface Subcommand {
+  summary: string;
+  run: (args: string[], io: CommandIO) => Promise<number>;
+}
+
+/** Each entry loads its module on demand so the agent path never pays for the subcommands. */
+export const SUBCOMMANDS: Record<string, Subcommand> = {
+  // entries: one line per subcommand
+};
+
+export function findSubcommand(argv: string[]): { name: string; command: Subcommand } | undefined {
+  const name = argv[0];
+  if (name === undefined) return undefined;
+  const command = SUBCOMMANDS[name];
+  return command ? { name, command } : undefined;
+}
