@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FileHistory } from "./file-history.ts";
 
 /** What we knew about a file when the model last read or wrote it. */
 export interface FileStamp {
@@ -40,6 +41,8 @@ export interface SessionState {
   todos: Todo[];
   /** Folder where outputs too large for the context are written in full. */
   readonly spillDir: string;
+  /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
+  fileHistory?: FileHistory;
 }
 
 export function createSessionState(id: string, cwd: string, spillRoot = join(tmpdir(), "hone")): SessionState {

@@ -192,6 +192,8 @@ export async function editFile(
     }
   }
   const previous = ctx.session.files.get(target.key);
+  // Only now, with every edit applied in memory, is the file certain to change: snapshot it for rewind.
+  await ctx.session.fileHistory?.beforeWrite(target.writePath);
   await atomicWrite(target.writePath, encodeText(text, encoding, bom));
   await restamp(ctx, target.display, previous?.partial ?? false);
   const unix = (s: string) => s.replace(/\r\n/g, "\n");

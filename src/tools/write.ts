@@ -44,6 +44,7 @@ export const writeTool = defineTool({
         if (decoded.eol === "crlf" && !content.includes("\r\n")) content = content.replace(/\n/g, "\r\n");
       }
     }
+    await ctx.session.fileHistory?.beforeWrite(target.writePath);
     await atomicWrite(target.writePath, encodeText(content, encoding, bom));
     await restamp(ctx, target.display, false);
     const lines = input.content === "" ? 0 : input.content.replace(/\n$/, "").split("\n").length;
