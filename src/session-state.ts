@@ -41,6 +41,8 @@ export interface SessionState {
   todos: Todo[];
   /** Folder where outputs too large for the context are written in full. */
   readonly spillDir: string;
+  /** Lazily loads instruction files of subfolders the model reads into; Read appends what it returns. */
+  instructions?: { onFileRead(absPath: string): string | undefined };
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
   fileHistory?: FileHistory;
 }

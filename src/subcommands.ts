@@ -17,6 +17,7 @@ export interface Subcommand {
 /** Each entry loads its module on demand so the agent path never pays for the subcommands. */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   // entries: one line per subcommand
+  memory: { summary: "List the instruction files (CLAUDE.md, AGENTS.md, ...) loaded here", run: async (args, io) => (await import("./memory-command.ts")).memoryCommand(args, io) },
 };
 
 export function findSubcommand(argv: string[]): { name: string; command: Subcommand } | undefined {

@@ -149,6 +149,15 @@ async function readFileTool(
   }
 }
 
+/** Instruction files of the folders this read reached into, loaded once each (see instructions.ts). */
+function withInstructions(result: ToolResult, filePath: string, ctx: ToolContext): ToolResult {
+  const text = ctx.session.instructions?.onFileRead(resolveToolPath(filePath, ctx.projectDir).absolute);
+  if (text === undefined) return result;
+  const reminder = `<system-reminder>\n${text}\n</system-reminder>`;
+  if (typeof result.content === "string") return { ...result, content: `${result.content}\n\n${reminder}` };
+  return { ...result, content: [...result.content, { type: "text", text: reminder }] };
+}
+
 export const readTool = defineTool({
   name: "Read",
   description: DESCRIPTION,
@@ -158,5 +167,5 @@ export const readTool = defineTool({
     offset: z.number().int().min(0).optional().describe("1-based line number to start from"),
     limit: z.number().int().min(1).optional().describe("How many lines to read (default 2000)"),
   }),
-  run: readFileTool,
+  run: async (input, ctx) => withInstructions(await readFileTool(input, ctx), input.file_path, ctx),
 });
