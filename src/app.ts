@@ -3,7 +3,10 @@ import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runHeadless } from "./headless.ts";
 import { RuleError } from "./permissions.ts";
-import { buildRunSetup } from "./run-config.ts";
+import { buildRunSetup, resolveCwd } from "./run-config.ts";
+import { cleanupOldSessions, openSession, SessionError, type Session } from "./session.ts";
+import { SessionNotFoundError } from "./session-store.ts";
+import { findSubcommand } from "./subcommands.ts";
 import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
 import { VERSION } from "./version.ts";
 
@@ -26,7 +29,25 @@ async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
   return combinePrompt(options.prompt, piped);
 }
 
+const CLEANUP_PERIOD_DAYS = 30;
+
+function openRunSession(options: RunOptions, cwd: string): Session {
+  return openSession({
+    env: process.env,
+    cwd,
+    persist: options.persistSession,
+    sessionId: options.sessionId,
+    resume: options.resume,
+    continueLatest: options.continueLatest,
+    fork: options.forkSession,
+    entrypoint: "cli",
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const sub = findSubcommand(argv);
+  if (sub) return await sub.command.run(argv.slice(1), { cwd: process.cwd(), env: process.env, out: writeOut, err: writeErr });
+
   let options: RunOptions;
   try {
     options = parseArgs(argv);
@@ -47,18 +68,27 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
 
-  const sessionId = crypto.randomUUID();
+  let session: Session;
   let setup;
   try {
-    setup = buildRunSetup(options, process.env, sessionId);
+    const cwd = resolveCwd(options.cwd);
+    session = openRunSession(options, cwd);
+    setup = buildRunSetup(options, process.env, session, session);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RuleError) {
+    if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError) {
       writeErr(`hone: ${error.message}`);
       return EXIT.usage;
     }
+    if (error instanceof SessionNotFoundError) {
+      writeErr(`hone: ${error.message}`);
+      return EXIT.error;
+    }
     throw error;
   }
+  for (const warning of session.warnings) writeErr(`hone: ${warning}`);
+  if (options.persistSession) cleanupOldSessions(process.env, CLEANUP_PERIOD_DAYS);
   if (setup.credentials.source === "none") {
+    session.close();
     writeErr(NO_KEY);
     return EXIT.error;
   }
@@ -92,13 +122,14 @@ export async function main(argv: string[]): Promise<number> {
       prompt,
       outputFormat: options.outputFormat,
       verbose: options.verbose,
-      sessionId,
+      session,
       write: writeOut,
       writeErr,
       signal: controller.signal,
       interruptedBy: () => interruptedBy,
     });
   } finally {
+    session.close();
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }

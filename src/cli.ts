@@ -17,11 +17,22 @@ export interface RunOptions {
   cwd?: string;
   allowedTools: string[];
   disallowedTools: string[];
-  permissionMode: PermissionMode;
+  /** Undefined when not given, so a resumed session's mode can apply. */
+  permissionMode?: PermissionMode;
   maxThinkingTokens?: number;
+  continueLatest: boolean;
+  resume?: string;
+  sessionId?: string;
+  forkSession: boolean;
+  persistSession: boolean;
+  settings?: string;
+  settingSources?: SettingSource[];
   help: boolean;
   version: boolean;
 }
+
+export type SettingSource = "user" | "project" | "local";
+const SETTING_SOURCES: readonly SettingSource[] = ["user", "project", "local"];
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -40,11 +51,27 @@ function canonical(arg: string): string {
   return spelled ? spelled + (eq < 0 ? "" : arg.slice(eq)) : arg;
 }
 
+/**
+ * cac declares switches to its parser under camelCase names, so a hyphenated switch such as
+ * `--fork-session` would swallow the next argument as its value; spell those in camelCase first.
+ */
+function hyphenatedSwitches(cli: ReturnType<typeof buildCli>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const option of cli.globalCommand.options) {
+    if (!option.isBoolean || option.negated) continue;
+    for (const name of option.names) {
+      const raw = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      if (raw !== `--${name}`) map.set(raw, `--${name}`);
+    }
+  }
+  return map;
+}
+
 /** `--allowedTools Read Edit` takes several values, as in Claude Code: repeat the flag for each one. */
-function expandVariadic(argv: string[]): string[] {
+function expandVariadic(argv: string[], switches: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = canonical(argv[i]!);
+    const arg = switches.get(argv[i]!) ?? canonical(argv[i]!);
     out.push(arg);
     if (!VARIADIC.has(arg)) continue;
     const first = argv[++i];
@@ -70,9 +97,16 @@ function buildCli() {
     .option("--disallowedTools, --disallowed-tools <tools>", "Tools removed from the model's tool list")
     .option("--permission-mode <mode>", `One of: ${PERMISSION_MODES.join(", ")}`)
     .option("--max-thinking-tokens <n>", "Enable extended thinking with this token budget (0 disables)")
+    .option("-c, --continue", "Continue the most recent session in this directory")
+    .option("-r, --resume <id>", "Resume a session by id (or unique id prefix); see: hone sessions")
+    .option("--session-id <uuid>", "Use this UUID as the session id")
+    .option("--fork-session", "With --resume/--continue: continue in a copy under a new session id")
+    .option("--no-session-persistence", "Do not save this session to disk")
+    .option("--settings <file-or-json>", "Extra settings layer: a JSON file path or inline JSON")
+    .option("--setting-sources <list>", "Settings files to load: comma-separated user, project, local")
     .option("-v, --version", "Print the version")
     .option("-h, --help", "Show this help");
-  cli.usage('-p "task" [options]   (interactive mode is not available yet)');
+  cli.usage('-p "task" [options]   (interactive mode is not available yet)\n\nSubcommands: sessions, rewind, doctor, memory (hone <subcommand> --help)');
   return cli;
 }
 
@@ -108,11 +142,20 @@ function nonNegativeInt(value: string | undefined, flag: string): number | undef
   return n;
 }
 
+function settingSources(value: string | undefined): SettingSource[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const name of names) {
+    if (!SETTING_SOURCES.includes(name as SettingSource)) throw new UsageError(`--setting-sources: unknown source "${name}" (use user, project, local)`);
+  }
+  return names as SettingSource[];
+}
+
 export function parseArgs(argv: string[]): RunOptions {
   const cli = buildCli();
   const known = new Set<string>(["--"]);
   for (const option of cli.globalCommand.options) for (const name of option.names) known.add(name);
-  const parsed = cli.parse(["node", "hone", ...expandVariadic(argv)], { run: false });
+  const parsed = cli.parse(["node", "hone", ...expandVariadic(argv, hyphenatedSwitches(cli))], { run: false });
   const o = parsed.options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new UsageError(`Unknown option: ${key.length === 1 ? "-" : "--"}${key}`);
@@ -122,8 +165,8 @@ export function parseArgs(argv: string[]): RunOptions {
   if (format !== "text" && format !== "json" && format !== "stream-json") {
     throw new UsageError(`--output-format must be text, json or stream-json, got "${format}"`);
   }
-  const mode = single(o.permissionMode, "--permission-mode") ?? "default";
-  if (!isPermissionMode(mode)) throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}, got "${mode}"`);
+  const mode = single(o.permissionMode, "--permission-mode");
+  if (mode !== undefined && !isPermissionMode(mode)) throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}, got "${mode}"`);
   const maxTurns = nonNegativeInt(single(o.maxTurns, "--max-turns"), "--max-turns");
   if (maxTurns === 0) throw new UsageError("--max-turns must be at least 1");
 
@@ -141,9 +184,18 @@ export function parseArgs(argv: string[]): RunOptions {
     disallowedTools: list(o.disallowedTools),
     permissionMode: mode,
     maxThinkingTokens: nonNegativeInt(single(o.maxThinkingTokens, "--max-thinking-tokens"), "--max-thinking-tokens"),
+    continueLatest: o.continue === true,
+    resume: single(o.resume, "--resume"),
+    sessionId: single(o.sessionId, "--session-id"),
+    forkSession: o.forkSession === true,
+    persistSession: o.sessionPersistence !== false,
+    settings: single(o.settings, "--settings"),
+    settingSources: settingSources(single(o.settingSources, "--setting-sources")),
     help: o.help === true,
     version: o.version === true,
   };
+  if (options.resume !== undefined && options.continueLatest) throw new UsageError("--resume and --continue cannot be used together");
+  if (options.forkSession && options.resume === undefined && !options.continueLatest) throw new UsageError("--fork-session needs --resume <id> or --continue");
   if (options.outputFormat !== "text" && !options.print) throw new UsageError("--output-format only works with -p/--print");
   if (options.outputFormat === "stream-json" && !options.verbose) {
     throw new UsageError("When using --print, --output-format=stream-json requires --verbose");

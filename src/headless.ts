@@ -5,8 +5,9 @@ import { killAllShells } from "./background-shells.ts";
 import type { OutputFormat } from "./cli.ts";
 import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
 import { EXIT } from "./exit-codes.ts";
-import { assistantText, type Message } from "./messages.ts";
+import { appendPrompt, assistantText, type Message } from "./messages.ts";
 import type { RunSetup } from "./run-config.ts";
+import type { Session } from "./session.ts";
 import * as wire from "./stream-json.ts";
 import { VERSION } from "./version.ts";
 
@@ -14,7 +15,7 @@ export interface HeadlessOptions {
   prompt: string;
   outputFormat: OutputFormat;
   verbose: boolean;
-  sessionId: string;
+  session: Session;
   write: (line: string) => void;
   writeErr: (line: string) => void;
   signal: AbortSignal;
@@ -46,7 +47,8 @@ function exitCode(outcome: AgentOutcome, interruptedBy: "SIGINT" | "SIGTERM" | u
 
 export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Promise<number> {
   const started = performance.now();
-  const env: wire.Envelope = { sessionId: options.sessionId, uuid: () => crypto.randomUUID() };
+  const { session } = options;
+  const env: wire.Envelope = { sessionId: session.id, uuid: () => crypto.randomUUID() };
   const streaming = options.outputFormat === "stream-json";
   const collected: wire.Json[] = [];
   const emit = (message: wire.Json) => {
@@ -68,7 +70,9 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
   const ledger: Ledger = new Map();
   const denials: wire.ResultInfo["permissionDenials"] = [];
   const structured = new Map<string, unknown>();
-  const history: Message[] = [{ role: "user", content: options.prompt }];
+  session.recordPermissionMode(setup.permissions.mode);
+  const history: Message[] = appendPrompt([...session.history], options.prompt);
+  session.recordPrompt(options.prompt);
   const run = runAgent(history, agent, options.signal);
   let outcome: AgentOutcome;
   for (;;) {
@@ -80,6 +84,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
     const event = next.value;
     switch (event.type) {
       case "assistant":
+        session.recordAssistant(event.message);
         record(ledger, event.message.model, event.message.usage);
         for (const line of wire.assistantMessages(env, event.message)) emit(line);
         break;
@@ -87,6 +92,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
         structured.set(event.id, event.result.structured);
         break;
       case "tool_results":
+        session.recordToolResults(event.results, structured);
         for (const block of event.results) emit(wire.toolResultMessage(env, block, structured.get(block.tool_use_id)));
         break;
       case "permission_denied":

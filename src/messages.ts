@@ -58,3 +58,11 @@ export function assistantText(message: { content: AssistantBlock[] }): string {
 export function toolUses(message: { content: AssistantBlock[] }): ToolUseBlock[] {
   return message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
 }
+
+/** Adds a prompt; after a user message (tool results, or a prompt whose run was cut off) it joins that message. */
+export function appendPrompt(history: Message[], prompt: string): Message[] {
+  const last = history[history.length - 1];
+  if (last?.role !== "user") return [...history, { role: "user", content: prompt }];
+  const blocks: UserBlock[] = typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content;
+  return [...history.slice(0, -1), { role: "user", content: [...blocks, { type: "text", text: prompt }] }];
+}

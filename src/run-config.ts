@@ -7,7 +7,7 @@ import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { DEFAULT_MODEL_ALIAS, modelInfo, resolveModel } from "./models.ts";
 import { isDirectory } from "./paths.ts";
-import { authorizer, parseToolNames, type PermissionConfig } from "./permissions.ts";
+import { authorizer, isPermissionMode, parseToolNames, type PermissionConfig, type PermissionMode } from "./permissions.ts";
 import type { ThinkingConfig } from "./provider.ts";
 import { retryPolicy } from "./retry.ts";
 import { createSessionState } from "./session-state.ts";
@@ -59,14 +59,33 @@ export function selectTools(all: Tool[], disallowed: string[]): Tool[] {
   return all.filter((tool) => !removed.has(tool.name));
 }
 
-export function buildRunSetup(options: RunOptions, env: Env, sessionId: string): RunSetup {
+/** What a resumed session brings back; flags given on this run still win. */
+export interface Restored {
+  model?: string;
+  permissionMode?: string;
+}
+
+/** A resumed session keeps its mode, except bypassPermissions, which must be asked for again. */
+export function restoredMode(restored: Restored | undefined): PermissionMode | undefined {
+  const mode = restored?.permissionMode;
+  if (mode === undefined || !isPermissionMode(mode) || mode === "bypassPermissions") return undefined;
+  return mode;
+}
+
+export interface SessionPlace {
+  id: string;
+  /** The session's folder; large tool outputs go to <folder>/tool-results. */
+  folder: string;
+}
+
+export function buildRunSetup(options: RunOptions, env: Env, place: SessionPlace, restored?: Restored): RunSetup {
   const cwd = resolveCwd(options.cwd);
-  const model = resolveModel(options.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? DEFAULT_MODEL_ALIAS, env);
+  const model = resolveModel(options.model ?? restored?.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? DEFAULT_MODEL_ALIAS, env);
   const info = modelInfo(model);
   const all = builtinTools();
   const known = new Set(all.map((t) => t.name));
   const permissions: PermissionConfig = {
-    mode: options.permissionMode,
+    mode: options.permissionMode ?? restoredMode(restored) ?? "default",
     allow: new Set(parseToolNames(options.allowedTools, known, "--allowedTools")),
     deny: new Set(parseToolNames(options.disallowedTools, known, "--disallowedTools")),
   };
@@ -100,7 +119,7 @@ export function buildRunSetup(options: RunOptions, env: Env, sessionId: string):
     thinking,
     maxTurns: options.maxTurns,
     retry: retryPolicy(env),
-    session: createSessionState(sessionId, cwd),
+    session: createSessionState(place.id, cwd, dirname(place.folder)),
     projectDir: cwd,
     authorize: authorizer(permissions),
   };

@@ -43,3 +43,17 @@ test("model aliases resolve through the table and the environment", () => {
   expect(modelInfo("claude-sonnet-4-5-20250929").price.input).toBe(3);
   expect(modelInfo("unknown-model").contextWindow).toBe(200_000);
 });
+
+test("session flags: hyphenated switches never swallow the prompt; bad combinations are refused", () => {
+  const fork = parseArgs(["-p", "-r", "abc", "--fork-session", "branch off"]);
+  expect(fork).toMatchObject({ resume: "abc", forkSession: true, prompt: "branch off", persistSession: true });
+  expect(parseArgs(["-p", "--no-session-persistence", "task"])).toMatchObject({ persistSession: false, prompt: "task" });
+  expect(parseArgs(["-p", "-c", "task"])).toMatchObject({ continueLatest: true, prompt: "task" });
+  expect(parseArgs(["-p", "task", "--resume=abc"]).resume).toBe("abc");
+  expect(parseArgs(["-p", "task", "--setting-sources", "user,local"]).settingSources).toEqual(["user", "local"]);
+  expect(parseArgs(["-p", "task"]).permissionMode).toBeUndefined();
+  expect(() => parseArgs(["-p", "x", "--fork-session"])).toThrow(/needs --resume/);
+  expect(() => parseArgs(["-p", "x", "-c", "-r", "abc"])).toThrow(/cannot be used together/);
+  expect(() => parseArgs(["-p", "x", "--setting-sources", "user,remote"])).toThrow(/unknown source "remote"/);
+  expect(() => parseArgs(["-p", "x", "-r"])).toThrow(UsageError);
+});

@@ -1,0 +1,176 @@
+// Opening a session for a run: a new one, the latest in this folder (--continue), a given one
+// (--resume), or a copy (--fork-session); then recording what happens, entry by entry, synced before
+// the next request. With persistence off the same interface records nothing.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { honeHome, type Env } from "./config-dir.ts";
+import type { AssistantMessage, Message, ToolResultBlock, UserBlock } from "./messages.ts";
+import { openTranscript, readTranscript, type TranscriptWriter } from "./session-file.ts";
+import { cleanupSessions, findSession, isUuid, latestSession, sessionFolder, transcriptPath } from "./session-store.ts";
+import { activeBranch, assistantEntries, conversationFrom, userEntry, type EntryContext, type TranscriptEntry } from "./transcript.ts";
+import { VERSION } from "./version.ts";
+
+export interface SessionRequest {
+  env: Env;
+  cwd: string;
+  persist: boolean;
+  sessionId?: string;
+  resume?: string;
+  continueLatest: boolean;
+  fork: boolean;
+  entrypoint: string;
+}
+
+export interface Session {
+  readonly id: string;
+  /** The JSONL file, or undefined when nothing is persisted. */
+  readonly transcriptPath?: string;
+  /** The session's own folder (file history, large tool outputs). */
+  readonly folder: string;
+  /** The conversation so far (empty for a new session), already repaired. */
+  readonly history: Message[];
+  readonly resumedFrom?: string;
+  readonly model?: string;
+  readonly permissionMode?: string;
+  readonly warnings: string[];
+  /** Records a user prompt and returns its entry uuid (the rewind checkpoint id). */
+  recordPrompt(content: string | UserBlock[]): string;
+  recordAssistant(message: AssistantMessage): void;
+  recordToolResults(results: ToolResultBlock[], structured: ReadonlyMap<string, unknown>): void;
+  recordPermissionMode(mode: string): void;
+  close(): void;
+}
+
+export class SessionError extends Error {
+  override name = "SessionError";
+}
+
+interface Loaded {
+  entries: TranscriptEntry[];
+  validBytes: number;
+  warnings: string[];
+  path: string;
+  id: string;
+}
+
+function loadExisting(request: SessionRequest): Loaded | undefined {
+  if (!request.resume && !request.continueLatest) return undefined;
+  const file = request.resume ? findSession(request.env, request.cwd, request.resume) : latestSession(request.env, request.cwd);
+  const read = readTranscript(file.path);
+  return { entries: read.entries, validBytes: read.validBytes, warnings: read.warnings, path: file.path, id: file.id };
+}
+
+function chooseId(request: SessionRequest, loaded: Loaded | undefined): string {
+  if (request.sessionId !== undefined && !isUuid(request.sessionId)) throw new SessionError(`--session-id must be a UUID, got "${request.sessionId}"`);
+  if (loaded && !request.fork) {
+    if (request.sessionId && request.sessionId !== loaded.id) throw new SessionError("--session-id can only be combined with --resume/--continue when --fork-session is given");
+    return loaded.id;
+  }
+  const id = request.sessionId ?? crypto.randomUUID();
+  if (request.persist && existsSync(transcriptPath(request.env, request.cwd, id))) {
+    throw new SessionError(`Session ID ${id} is already in use; resume it with --resume ${id}`);
+  }
+  return id;
+}
+
+export function openSession(request: SessionRequest): Session {
+  if (request.fork && !request.resume && !request.continueLatest) throw new SessionError("--fork-session needs --resume <id> or --continue");
+  const loaded = loadExisting(request);
+  const id = chooseId(request, loaded);
+  const ctx: EntryContext = { sessionId: id, cwd: request.cwd, version: VERSION, entrypoint: request.entrypoint };
+  const path = loaded && !request.fork ? loaded.path : transcriptPath(request.env, request.cwd, id);
+  const folder = request.persist ? sessionFolder(path) : join(request.env.TMPDIR || "/tmp", "hone", id);
+  const warnings = [...(loaded?.warnings ?? [])];
+
+  let entries = loaded?.entries ?? [];
+  if (loaded && request.fork) entries = forkEntries(entries, id);
+  const conversation = conversationFrom(entries);
+  let parent = conversation.leafUuid;
+
+  let writer: TranscriptWriter | undefined;
+  if (request.persist) {
+    writer = openTranscript(path, loaded && !request.fork ? loaded.validBytes : undefined);
+    if (loaded && request.fork) writer.append(entries);
+  }
+  const append = (batch: TranscriptEntry[]) => writer?.append(batch);
+
+  // Results invented for calls cut off by a kill are written down, so the file itself becomes whole.
+  const trailing = trailingSynthesized(conversation.history, conversation.repair.synthesized);
+  if (trailing.length > 0) {
+    const entry = userEntry(ctx, parent, trailing);
+    append([entry]);
+    parent = entry.uuid;
+    warnings.push(`${trailing.length} tool call(s) from the interrupted run had no result; they were marked as interrupted`);
+  }
+
+  return {
+    id,
+    transcriptPath: request.persist ? path : undefined,
+    folder,
+    history: conversation.history,
+    resumedFrom: loaded?.id,
+    model: conversation.model,
+    permissionMode: conversation.permissionMode,
+    warnings,
+    recordPrompt(content) {
+      const entry = userEntry(ctx, parent, content);
+      append([entry]);
+      parent = entry.uuid;
+      return entry.uuid;
+    },
+    recordAssistant(message) {
+      const batch = assistantEntries(ctx, parent, message);
+      append(batch);
+      parent = batch[batch.length - 1]?.uuid ?? parent;
+    },
+    recordToolResults(results, structured) {
+      const batch = results.map((block) => {
+        const entry = userEntry(ctx, parent, [block], structured.get(block.tool_use_id));
+        parent = entry.uuid;
+        return entry;
+      });
+      append(batch);
+    },
+    recordPermissionMode(mode) {
+      append([{ type: "permission-mode", permissionMode: mode, sessionId: id }]);
+    },
+    close() {
+      writer?.close();
+    },
+  };
+}
+
+function trailingSynthesized(history: Message[], synthesized: ToolResultBlock[]): ToolResultBlock[] {
+  const last = history[history.length - 1];
+  if (!last || last.role !== "user" || typeof last.content === "string") return [];
+  const invented = new Set(synthesized);
+  return last.content.filter((b): b is ToolResultBlock => b.type === "tool_result" && invented.has(b));
+}
+
+/** A fork keeps the source's active branch (same uuids, so parents still link) under the new id. */
+function forkEntries(entries: TranscriptEntry[], id: string): TranscriptEntry[] {
+  const branch: TranscriptEntry[] = activeBranch(entries).map((e) => ({ ...e, sessionId: id }));
+  const mode = entries.filter((e) => e.type === "permission-mode").pop();
+  if (mode && mode.type === "permission-mode") branch.push({ ...mode, sessionId: id });
+  return branch;
+}
+
+/** Sweeps old sessions at most once a day; the stamp file keeps startup from listing every project each run. */
+export function cleanupOldSessions(env: Env, days: number, now = Date.now()): string[] {
+  const stamp = join(honeHome(env), "last-cleanup");
+  try {
+    const last = Number(readFileSync(stamp, "utf8"));
+    if (Number.isFinite(last) && now - last < 86_400_000) return [];
+  } catch {
+    // First sweep.
+  }
+  const removed = cleanupSessions(env, days, now);
+  try {
+    mkdirSync(honeHome(env), { recursive: true });
+    writeFileSync(`${stamp}.tmp`, String(now));
+    renameSync(`${stamp}.tmp`, stamp);
+  } catch {
+    rmSync(`${stamp}.tmp`, { force: true });
+  }
+  return removed;
+}
