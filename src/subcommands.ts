@@ -17,6 +17,7 @@ export interface Subcommand {
 /** Each entry loads its module on demand so the agent path never pays for the subcommands. */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   // entries: one line per subcommand
+  doctor: { summary: "Check the install, settings files, API key, model and writable folders", run: async (args, io) => (await import("./doctor.ts")).doctorCommand(args, io) },
   memory: { summary: "List the instruction files (CLAUDE.md, AGENTS.md, ...) loaded here", run: async (args, io) => (await import("./memory-command.ts")).memoryCommand(args, io) },
 };
 

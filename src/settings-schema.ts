@@ -1,0 +1,109 @@
+// The shape of hone's settings: one camelCase object that settings.json files, TOML config files,
+// --settings and HONE_* variables all map onto. Each file is checked against FILE_SCHEMA on its own
+// (every key optional, nothing defaulted) so an error names the file that has it; the merged result
+// then goes through SETTINGS_SCHEMA, which fills the documented defaults.
+import { z } from "zod";
+import { LOG_LEVELS } from "./log.ts";
+import { PERMISSION_MODES } from "./permissions.ts";
+
+/** Transcript retention when cleanupPeriodDays is unset; consumers apply it. */
+export const DEFAULT_CLEANUP_DAYS = 30;
+
+const int = (what: string) => z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` });
+const positiveInt = int("a positive integer").min(1, { error: "expected a positive integer" });
+const str = z.string();
+const bool = z.boolean();
+
+const permissions = z.object({
+  allow: z.array(str).optional(),
+  ask: z.array(str).optional(),
+  deny: z.array(str).optional(),
+  additionalDirectories: z.array(str).optional(),
+  defaultMode: z.enum(PERMISSION_MODES).optional(),
+  disableBypassPermissionsMode: z.literal("disable").optional(),
+});
+
+const memory = z.object({
+  memoryDir: str.optional(),
+  autoDream: bool.optional(),
+  dreamIntervalHours: z.number().positive({ error: "expected a positive number of hours" }).optional(),
+  dreamSessionThreshold: positiveInt.optional(),
+});
+
+const kairos = z.object({
+  enabled: bool.optional(),
+  tickIntervalSecs: positiveInt.optional(),
+  blockingBudgetSecs: positiveInt.optional(),
+});
+
+const ultraplan = z.object({
+  enabled: bool.optional(),
+  pollIntervalSecs: positiveInt.optional(),
+  maxDurationSecs: positiveInt.optional(),
+  model: str.optional(),
+});
+
+/** Hooks are only checked for shape here (event → list of objects); the hooks module validates fully. */
+const hooks = z.record(z.string(), z.array(z.record(z.string(), z.unknown())));
+
+/** Tables whose own keys are known, used to spot unknown nested keys. */
+export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan } as const;
+
+export const FILE_SCHEMA = z.object({
+  permissions: permissions.optional(),
+  env: z.record(z.string(), str).optional(),
+  hooks: hooks.optional(),
+  model: str.optional(),
+  maxTokens: positiveInt.optional(),
+  cleanupPeriodDays: int("an integer of at least 1").min(1, { error: "must be at least 1" }).optional(),
+  bashTimeoutSecs: int("a whole number of seconds").min(1, { error: "must be between 1 and 600" }).max(600, { error: "must be between 1 and 600" }).optional(),
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  memory: memory.optional(),
+  kairos: kairos.optional(),
+  ultraplan: ultraplan.optional(),
+});
+
+export type SettingsFile = z.infer<typeof FILE_SCHEMA>;
+
+export const SETTINGS_DEFAULTS = {
+  memory: { dreamIntervalHours: 24, dreamSessionThreshold: 5 },
+  kairos: { tickIntervalSecs: 60, blockingBudgetSecs: 15 },
+  ultraplan: { pollIntervalSecs: 3, maxDurationSecs: 1800 },
+} as const;
+
+export const SETTINGS_SCHEMA = FILE_SCHEMA.extend({
+  memory: memory.extend({
+    dreamIntervalHours: memory.shape.dreamIntervalHours.default(SETTINGS_DEFAULTS.memory.dreamIntervalHours),
+    dreamSessionThreshold: memory.shape.dreamSessionThreshold.default(SETTINGS_DEFAULTS.memory.dreamSessionThreshold),
+  }).default({ ...SETTINGS_DEFAULTS.memory }),
+  kairos: kairos.extend({
+    tickIntervalSecs: kairos.shape.tickIntervalSecs.default(SETTINGS_DEFAULTS.kairos.tickIntervalSecs),
+    blockingBudgetSecs: kairos.shape.blockingBudgetSecs.default(SETTINGS_DEFAULTS.kairos.blockingBudgetSecs),
+  }).default({ ...SETTINGS_DEFAULTS.kairos }),
+  ultraplan: ultraplan.extend({
+    pollIntervalSecs: ultraplan.shape.pollIntervalSecs.default(SETTINGS_DEFAULTS.ultraplan.pollIntervalSecs),
+    maxDurationSecs: ultraplan.shape.maxDurationSecs.default(SETTINGS_DEFAULTS.ultraplan.maxDurationSecs),
+  }).default({ ...SETTINGS_DEFAULTS.ultraplan }),
+});
+
+/** The merged settings every consumer reads. memory/kairos/ultraplan always exist with their defaults. */
+export type Settings = z.infer<typeof SETTINGS_SCHEMA>;
+
+/**
+ * Claude Code keys (compat §4.2) that hone accepts but does not act on yet. They are listed for
+ * `hone doctor` instead of warned about, so a shared ~/.claude/settings.json stays quiet.
+ */
+export const IGNORED_KEYS: ReadonlySet<string> = new Set([
+  "$schema", "apiKeyHelper", "statusLine", "outputStyle", "theme", "spinnerTipsEnabled", "spinnerVerbs",
+  "spinnerTipsOverride", "includeCoAuthoredBy", "attribution", "enabledPlugins", "extraKnownMarketplaces",
+  "enableAllProjectMcpServers", "enabledMcpjsonServers", "disabledMcpjsonServers", "allowedMcpServers",
+  "deniedMcpServers", "useEnterpriseMcpConfigOnly", "alwaysThinkingEnabled", "disableAllHooks",
+  "forceLoginMethod", "forceLoginOrgUUID", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh",
+  "otelHeadersHelper", "sandbox", "companyAnnouncements", "editorMode", "verbose", "respectGitignore",
+  "fileSuggestion", "language", "autoUpdatesChannel", "autoUpdates", "plansDirectory", "autoCompactEnabled",
+  "autoMemoryEnabled", "claudeMdExcludes", "skillOverrides", "disableSkillShellExecution",
+  "respondToBashCommands", "agent", "effortLevel", "fallbackModel", "availableModels", "ignorePatterns",
+  "feedbackSurveyState", "allowManagedHooksOnly", "allowManagedPermissionRulesOnly",
+  "allowManagedMcpServersOnly", "strictKnownMarketplaces", "requiredMinimumVersion", "disableSideloadFlags",
+  "permissions.disableAutoMode",
+]);
