@@ -34,7 +34,7 @@ export interface Reply {
   delayMs?: number; // wait this long before sending anything
   chunkSize?: number; // characters per streamed delta (default 16)
 }
-type Outcome = Reply | Fault;
+export type Outcome = Reply | Fault;
 export type Step = Outcome | ((req: LoggedRequest) => Outcome | Promise<Outcome>);
 
 type Part = { type?: string; cache_control?: unknown; [key: string]: unknown };
