@@ -1,6 +1,6 @@
 // install.sh from a source checkout: builds and installs a working binary into HONE_INSTALL_DIR.
 import { expect, test } from "bun:test";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempProject } from "../support/run-hone.ts";
 
@@ -24,4 +24,6 @@ test("install.sh builds and installs a runnable hone with a PATH hint", async ()
   expect(out).toContain("Add it to your PATH");
   const version = Bun.spawnSync([installed, "--version"]);
   expect(version.stdout.toString()).toMatch(/\(hone\)/);
+  // Two ~100 MB binaries: not worth keeping in /tmp after a passing run.
+  rmSync(target, { recursive: true, force: true });
 }, 120_000);
