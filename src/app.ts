@@ -3,8 +3,9 @@ import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runHeadless } from "./headless.ts";
 import { RuleError } from "./permissions.ts";
-import { buildRunSetup, resolveCwd } from "./run-config.ts";
-import { cleanupOldSessions, openSession, SessionError, type Session } from "./session.ts";
+import { prepareRun, type PreparedRun } from "./prepare-run.ts";
+import { SessionError } from "./session.ts";
+import { SettingsError } from "./settings.ts";
 import { SessionNotFoundError } from "./session-store.ts";
 import { findSubcommand } from "./subcommands.ts";
 import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
@@ -29,19 +30,11 @@ async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
   return combinePrompt(options.prompt, piped);
 }
 
-const CLEANUP_PERIOD_DAYS = 30;
-
-function openRunSession(options: RunOptions, cwd: string): Session {
-  return openSession({
-    env: process.env,
-    cwd,
-    persist: options.persistSession,
-    sessionId: options.sessionId,
-    resume: options.resume,
-    continueLatest: options.continueLatest,
-    fork: options.forkSession,
-    entrypoint: "cli",
-  });
+/** Exit code for a problem found before the run starts, or undefined for a bug (rethrown). */
+function setupErrorCode(error: unknown): number | undefined {
+  if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError) return EXIT.usage;
+  if (error instanceof SessionNotFoundError || error instanceof SettingsError) return EXIT.error;
+  return undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -68,31 +61,27 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
 
-  let session: Session;
-  let setup;
+  let prepared: PreparedRun;
   try {
-    const cwd = resolveCwd(options.cwd);
-    session = openRunSession(options, cwd);
-    setup = buildRunSetup(options, process.env, session, session);
+    prepared = prepareRun(options, writeErr);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError) {
-      writeErr(`hone: ${error.message}`);
-      return EXIT.usage;
-    }
-    if (error instanceof SessionNotFoundError) {
-      writeErr(`hone: ${error.message}`);
-      return EXIT.error;
-    }
-    throw error;
+    const code = setupErrorCode(error);
+    if (code === undefined) throw error;
+    writeErr(`hone: ${(error as Error).message}`);
+    return code;
   }
-  for (const warning of session.warnings) writeErr(`hone: ${warning}`);
-  if (options.persistSession) cleanupOldSessions(process.env, CLEANUP_PERIOD_DAYS);
+  try {
+    return await runPrepared(options, prepared);
+  } finally {
+    prepared.session.close();
+  }
+}
+
+async function runPrepared(options: RunOptions, { session, setup }: PreparedRun): Promise<number> {
   if (setup.credentials.source === "none") {
-    session.close();
     writeErr(NO_KEY);
     return EXIT.error;
   }
-
   let prompt: string | undefined;
   try {
     prompt = await resolvePrompt(options);
@@ -129,7 +118,6 @@ export async function main(argv: string[]): Promise<number> {
       interruptedBy: () => interruptedBy,
     });
   } finally {
-    session.close();
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }

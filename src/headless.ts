@@ -72,7 +72,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
   const structured = new Map<string, unknown>();
   session.recordPermissionMode(setup.permissions.mode);
   const history: Message[] = appendPrompt([...session.history], options.prompt);
-  session.recordPrompt(options.prompt);
+  agent.session.fileHistory?.beginCheckpoint(session.recordPrompt(options.prompt));
   const run = runAgent(history, agent, options.signal);
   let outcome: AgentOutcome;
   for (;;) {

@@ -71,3 +71,38 @@ export function decide(tool: Tool, config: PermissionConfig): Verdict {
 export function authorizer(config: PermissionConfig): Authorize {
   return async (tool) => decide(tool, config);
 }
+
+export interface SettingsRuleInput {
+  rule: string;
+  kind: "allow" | "ask" | "deny";
+  where: string;
+}
+
+/**
+ * Turns settings rules into whole-tool grants until rule patterns are matched. Erring on the safe
+ * side: a pattern allow grants nothing, while a pattern deny or ask withholds the whole tool.
+ */
+export function toolRulesFromSettings(rules: SettingsRuleInput[], known: ReadonlySet<string>): { allow: string[]; deny: string[]; warnings: string[] } {
+  const allow: string[] = [];
+  const deny: string[] = [];
+  const warnings: string[] = [];
+  for (const { rule, kind, where } of rules) {
+    const match = /^([A-Za-z_][\w-]*)(?:\((.*)\))?$/.exec(rule.trim());
+    const name = match?.[1];
+    if (!match || !name) {
+      warnings.push(`${where}: "${rule}" is not a permission rule; ignored`);
+      continue;
+    }
+    if (!known.has(name) && !name.startsWith("mcp__")) continue;
+    const whole = match[2] === undefined || match[2] === "" || match[2] === "*";
+    if (kind === "allow") {
+      if (whole) allow.push(name);
+      else warnings.push(`${where}: allow rule "${rule}" needs pattern matching, which this version lacks; it grants nothing`);
+      continue;
+    }
+    deny.push(name);
+    if (kind === "ask") warnings.push(`${where}: ask rule "${rule}" cannot prompt in -p; ${name} is withheld`);
+    else if (!whole) warnings.push(`${where}: deny rule "${rule}" is applied to all of ${name} until patterns are supported`);
+  }
+  return { allow, deny, warnings };
+}

@@ -7,7 +7,7 @@ import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { DEFAULT_MODEL_ALIAS, modelInfo, resolveModel } from "./models.ts";
 import { isDirectory } from "./paths.ts";
-import { authorizer, isPermissionMode, parseToolNames, type PermissionConfig, type PermissionMode } from "./permissions.ts";
+import { authorizer, isPermissionMode, parseToolNames, toolRulesFromSettings, type PermissionConfig, type PermissionMode, type SettingsRuleInput } from "./permissions.ts";
 import type { ThinkingConfig } from "./provider.ts";
 import { retryPolicy } from "./retry.ts";
 import { createSessionState } from "./session-state.ts";
@@ -23,6 +23,8 @@ export interface RunSetup {
   credentials: Credentials;
   permissions: PermissionConfig;
   cwd: string;
+  /** Settings rules that could only be applied approximately. */
+  warnings: string[];
 }
 
 function envNumber(env: Env, ...names: string[]): number | undefined {
@@ -78,20 +80,50 @@ export interface SessionPlace {
   folder: string;
 }
 
-export function buildRunSetup(options: RunOptions, env: Env, place: SessionPlace, restored?: Restored): RunSetup {
+/** What the settings files contribute to a run (already merged across layers). */
+export interface RunSettings {
+  model?: string;
+  maxTokens?: number;
+  defaultMode?: PermissionMode;
+  bypassDisabled?: boolean;
+  rules: SettingsRuleInput[];
+  instructions?: string;
+}
+
+export interface RunInputs {
+  /** The environment with the settings `env` block applied. */
+  env: Env;
+  place: SessionPlace;
+  restored?: Restored;
+  settings?: RunSettings;
+}
+
+function permissionConfig(options: RunOptions, inputs: RunInputs, known: ReadonlySet<string>): { config: PermissionConfig; warnings: string[] } {
+  const fromSettings = toolRulesFromSettings(inputs.settings?.rules ?? [], known);
+  const mode = options.permissionMode ?? restoredMode(inputs.restored) ?? inputs.settings?.defaultMode ?? "default";
+  if (mode === "bypassPermissions" && inputs.settings?.bypassDisabled) {
+    throw new UsageError("bypassPermissions is disabled by settings (permissions.disableBypassPermissionsMode)");
+  }
+  const config: PermissionConfig = {
+    mode,
+    allow: new Set([...fromSettings.allow, ...parseToolNames(options.allowedTools, known, "--allowedTools")]),
+    deny: new Set([...fromSettings.deny, ...parseToolNames(options.disallowedTools, known, "--disallowedTools")]),
+  };
+  return { config, warnings: fromSettings.warnings };
+}
+
+export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup {
+  const { env, place, restored } = inputs;
   const cwd = resolveCwd(options.cwd);
-  const model = resolveModel(options.model ?? restored?.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? DEFAULT_MODEL_ALIAS, env);
+  const chosen = options.model ?? restored?.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? inputs.settings?.model ?? DEFAULT_MODEL_ALIAS;
+  const model = resolveModel(chosen, env);
   const info = modelInfo(model);
   const all = builtinTools();
   const known = new Set(all.map((t) => t.name));
-  const permissions: PermissionConfig = {
-    mode: options.permissionMode ?? restoredMode(restored) ?? "default",
-    allow: new Set(parseToolNames(options.allowedTools, known, "--allowedTools")),
-    deny: new Set(parseToolNames(options.disallowedTools, known, "--disallowedTools")),
-  };
+  const { config: permissions, warnings } = permissionConfig(options, inputs, known);
   const budget = options.maxThinkingTokens ?? envNumber(env, "MAX_THINKING_TOKENS");
   const thinking = thinkingFor(model, budget);
-  let maxTokens = Math.min(info.maxOutputTokens, envNumber(env, "HONE_MAX_TOKENS", "CLAUDE_CODE_MAX_OUTPUT_TOKENS") ?? 32_000);
+  let maxTokens = Math.min(info.maxOutputTokens, (inputs.settings?.maxTokens ?? envNumber(env, "HONE_MAX_TOKENS", "CLAUDE_CODE_MAX_OUTPUT_TOKENS") ?? 32_000));
   if (thinking?.type === "enabled" && thinking.budget_tokens >= maxTokens) {
     maxTokens = Math.min(info.maxOutputTokens, thinking.budget_tokens + 8192);
   }
@@ -108,7 +140,7 @@ export function buildRunSetup(options: RunOptions, env: Env, place: SessionPlace
   });
   const system = buildSystemPrompt(
     { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: isGitRepo(cwd) },
-    { replace: options.systemPrompt, append: options.appendSystemPrompt },
+    { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions },
   );
   const agent: AgentConfig = {
     provider,
@@ -123,5 +155,5 @@ export function buildRunSetup(options: RunOptions, env: Env, place: SessionPlace
     projectDir: cwd,
     authorize: authorizer(permissions),
   };
-  return { agent, credentials, permissions, cwd };
+  return { agent, credentials, permissions, cwd, warnings };
 }

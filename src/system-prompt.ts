@@ -44,9 +44,11 @@ export interface PromptOptions {
   replace?: string;
   /** --append-system-prompt text, added after everything else. */
   append?: string[];
+  /** The rendered instruction files (CLAUDE.md, AGENTS.md, ...), kept even when the prompt is replaced. */
+  instructions?: string;
 }
 
 export function buildSystemPrompt(env: PromptEnvironment, options: PromptOptions = {}): TextBlock[] {
-  const parts = [options.replace ?? `${CORE}\n\n${environmentSection(env)}`, ...(options.append ?? [])];
+  const parts = [options.replace ?? `${CORE}\n\n${environmentSection(env)}`, options.instructions ?? "", ...(options.append ?? [])];
   return [{ type: "text", text: parts.filter((p) => p.trim() !== "").join("\n\n") }];
 }
