@@ -74,6 +74,9 @@ const table = [
 const section = `<!-- bench:start -->\nMachine: ${machine}. Runs per row: ${RUNS} (\`--version\`: ${RUNS * 2}). Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n<!-- bench:end -->`;
 console.log(section);
 
-const file = resolve(import.meta.dir, "../../BENCHMARKS.md");
-const current = readFileSync(file, "utf8");
-writeFileSync(file, current.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section));
+// The same table lives in BENCHMARKS.md and the README; both are rewritten between their markers.
+for (const name of ["BENCHMARKS.md", "README.md"]) {
+  const file = resolve(import.meta.dir, "../..", name);
+  const current = readFileSync(file, "utf8");
+  writeFileSync(file, current.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section));
+}
