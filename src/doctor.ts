@@ -5,13 +5,14 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { credentialsFromEnv } from "./anthropic.ts";
 import { projectDir, type Env } from "./config-dir.ts";
 import { DEFAULT_MODEL_ALIAS, resolveModel } from "./models.ts";
 import { inspectSettings, type SettingsReport } from "./settings.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
+import { findOnPath } from "./paths.ts";
 
 type Mark = "ok" | "missing" | "error" | "warn";
 
@@ -23,26 +24,8 @@ interface Check {
   required?: boolean;
 }
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Looks a program up on the given PATH (the runtime's own lookup ignores a PATH passed in env). */
-function findOnPath(name: string, envPath: string): string | undefined {
-  for (const dir of envPath.split(delimiter)) {
-    if (dir && isExecutableFile(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
 function versionOf(name: string, label: string, env: Env, whyOptional: string): Check {
-  const path = findOnPath(name, env.PATH ?? "");
+  const path = findOnPath([name], env.PATH ?? "");
   if (!path) return { mark: "missing", label, detail: `${name} not found on PATH (optional: ${whyOptional})` };
   const result = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 5000, env: { PATH: env.PATH ?? "" } });
   const first = (result.stdout ?? "").split("\n")[0]?.trim();

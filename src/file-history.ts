@@ -16,8 +16,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
 import { renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { atomicWrite } from "./file-io.ts";
 
 export interface FileHistory {
   /** Starts the checkpoint for a user prompt (id = that prompt's transcript entry uuid). */
@@ -77,21 +78,7 @@ async function writeBlob(blobDir: string, bytes: Uint8Array): Promise<string> {
   const name = createHash("sha256").update(bytes).digest("hex");
   const target = join(blobDir, name);
   if (existsSync(target)) return name;
-  await mkdir(blobDir, { recursive: true });
-  const temp = join(blobDir, `.${name}.${randomUUID().slice(0, 8)}.tmp`);
-  try {
-    const handle = await open(temp, "wx", 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await atomicWrite(target, bytes, 0o600);
   syncDir(blobDir);
   return name;
 }

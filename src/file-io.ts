@@ -154,7 +154,7 @@ export function sniffImage(bytes: Uint8Array): ImageMediaType | undefined {
  * Replace `target` atomically: write a temp file beside it, flush it to disk, then rename over the
  * original, so a crash never leaves a half-written file. The existing file's permission bits are kept.
  */
-export async function atomicWrite(target: string, data: Uint8Array): Promise<void> {
+export async function atomicWrite(target: string, data: Uint8Array, newFileMode = 0o666): Promise<void> {
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
   let mode: number | undefined;
@@ -165,7 +165,7 @@ export async function atomicWrite(target: string, data: Uint8Array): Promise<voi
   }
   const temp = join(dir, `.${basename(target)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
-    const handle = await open(temp, "wx", mode ?? 0o666);
+    const handle = await open(temp, "wx", mode ?? newFileMode);
     try {
       await handle.writeFile(data);
       // open() applies the umask, so set the original bits explicitly.

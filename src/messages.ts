@@ -66,3 +66,17 @@ export function appendPrompt(history: Message[], prompt: string): Message[] {
   const blocks: UserBlock[] = typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content;
   return [...history.slice(0, -1), { role: "user", content: [...blocks, { type: "text", text: prompt }] }];
 }
+
+/** The API's message object for some of an assistant message's blocks, as transcripts and stream-json carry it. */
+export function wireAssistantMessage(message: AssistantMessage, content: AssistantBlock[]) {
+  return {
+    id: message.id,
+    type: "message" as const,
+    role: "assistant" as const,
+    model: message.model,
+    content,
+    stop_reason: message.stop_reason as string | null,
+    stop_sequence: null,
+    usage: message.usage as unknown,
+  };
+}

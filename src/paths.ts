@@ -1,8 +1,8 @@
 // Turns the path a model gave a file tool into an absolute path, and explains a missing file with the
 // names it most likely meant (models often get the case, the extension or one letter wrong).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
+import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from "node:path";
 
 export interface ResolvedPath {
   /** Absolute, normalised path (symlinks not resolved). */
@@ -106,4 +106,24 @@ export function missingFileMessage(resolved: ResolvedPath, projectDir: string): 
   }
   if (resolved.relative) parts.push(`Relative paths are resolved against the project directory ${projectDir}.`);
   return parts.join("\n");
+}
+
+export function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks a program up on the given PATH (a runtime's own lookup may ignore a PATH passed in env). */
+export function findOnPath(names: string[], envPath: string): string | undefined {
+  for (const dir of envPath.split(delimiter)) {
+    if (!dir) continue;
+    const hit = names.map((name) => join(dir, name)).find(isExecutableFile);
+    if (hit) return hit;
+  }
+  return undefined;
 }

@@ -2,10 +2,9 @@
 // shapes shared with the built-in fallback (grep-fallback.ts), so the Grep tool formats both the same.
 import { spawn } from "node:child_process";
 import { Buffer } from "node:buffer";
-import { accessSync, constants, statSync } from "node:fs";
-import { basename, delimiter, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ToolError } from "./tool.ts";
-import { isDirectory } from "./paths.ts";
+import { findOnPath, isDirectory } from "./paths.ts";
 import { VCS_DIRS } from "./walk.ts";
 
 export type GrepMode = "content" | "files_with_matches" | "count";
@@ -54,30 +53,12 @@ const MAX_RG_OUTPUT = 64 * 1024 * 1024;
 
 const rgCache = new Map<string, string | null>();
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Find `rg` on PATH. Looked up per call (PATH may change) but cached per PATH value. */
 export function findRipgrep(envPath: string = process.env.PATH ?? ""): string | undefined {
   const cached = rgCache.get(envPath);
   if (cached !== undefined) return cached ?? undefined;
   const names = process.platform === "win32" ? ["rg.exe", "rg"] : ["rg"];
-  let found: string | null = null;
-  for (const dir of envPath.split(delimiter)) {
-    if (!dir) continue;
-    const hit = names.map((name) => join(dir, name)).find(isExecutableFile);
-    if (hit) {
-      found = hit;
-      break;
-    }
-  }
+  const found = findOnPath(names, envPath) ?? null;
   rgCache.set(envPath, found);
   return found ?? undefined;
 }

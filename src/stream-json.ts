@@ -1,6 +1,6 @@
 // Builders for the messages of Claude Code's headless protocol (--output-format json / stream-json),
 // so tools written against `claude -p` can read hone's output unchanged.
-import type { AssistantMessage, ToolResultBlock } from "./messages.ts";
+import { wireAssistantMessage, type AssistantMessage, type ToolResultBlock } from "./messages.ts";
 import type { Usage } from "./models.ts";
 import type { CallEvent } from "./model-call.ts";
 
@@ -45,16 +45,7 @@ export function initMessage(env: Envelope, info: InitInfo): Json {
 export function assistantMessages(env: Envelope, message: AssistantMessage): Json[] {
   return message.content.map((block) => ({
     type: "assistant",
-    message: {
-      id: message.id,
-      type: "message",
-      role: "assistant",
-      model: message.model,
-      content: [block],
-      stop_reason: message.stop_reason,
-      stop_sequence: null,
-      usage: message.usage,
-    },
+    message: wireAssistantMessage(message, [block]),
     parent_tool_use_id: null,
     session_id: env.sessionId,
     uuid: env.uuid(),

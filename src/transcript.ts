@@ -1,6 +1,6 @@
 // Session transcript entries in Claude Code's JSONL shape (one object per line, linked by parentUuid),
 // and the pure conversion from entries back to a valid conversation. No I/O here.
-import type { AssistantBlock, AssistantMessage, Message, ToolResultBlock, ToolUseBlock, UserBlock } from "./messages.ts";
+import { wireAssistantMessage, type AssistantBlock, type AssistantMessage, type Message, type ToolResultBlock, type ToolUseBlock, type UserBlock } from "./messages.ts";
 
 interface EntryBase {
   uuid: string;
@@ -90,16 +90,7 @@ export function assistantEntries(ctx: EntryContext, parentUuid: string | null, m
     const entry: AssistantEntry = {
       ...base(ctx, parent),
       type: "assistant",
-      message: {
-        id: message.id,
-        type: "message",
-        role: "assistant",
-        model: message.model,
-        content: [block],
-        stop_reason: message.stop_reason,
-        stop_sequence: null,
-        usage: message.usage,
-      },
+      message: wireAssistantMessage(message, [block]),
     };
     entries.push(entry);
     parent = entry.uuid;

@@ -1,20 +1,12 @@
 // hone -p as scripts use it: output formats, exit codes, permissions, flags and the first request.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { reply, startMockApi, text, thinking, toolUse, type MockApi, type Step } from "../support/mock-api.ts";
+import { reply, text, thinking, toolUse } from "../support/mock-api.ts";
+import { scriptedApi } from "../support/api-fixture.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 
-let api: MockApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function withApi(...steps: Step[]) {
-  api = await startMockApi({ steps });
-  return api;
-}
+const withApi = scriptedApi();
 
 test("--version and --help answer without a key or a server", async () => {
   const dir = tempProject();

@@ -1,22 +1,14 @@
 // Sessions through the real binary: the transcript on disk, --continue, --resume, --fork-session,
 // --session-id, --no-session-persistence, what a resume restores, repairs after a kill, and cleanup.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { reply, startMockApi, text, toolUse, type MockApi, type Step } from "../support/mock-api.ts";
+import { reply, text, toolUse, type MockApi } from "../support/mock-api.ts";
+import { scriptedApi } from "../support/api-fixture.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 import { conversationProblems, messagesOf, normalize, projectFolder, readEntries, sessionFiles, tempHome } from "../support/sessions.ts";
 
-let api: MockApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function withApi(...steps: Step[]) {
-  api = await startMockApi({ steps });
-  return api;
-}
+const withApi = scriptedApi();
 
 function setup() {
   return { dir: tempProject(), home: tempHome() };

@@ -1,22 +1,14 @@
 // Settings and instruction files through the real binary: layers and precedence, the env block, rules,
 // malformed files reported with file:line:col and left untouched, CLAUDE.md/AGENTS.md in the prompt.
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { reply, startMockApi, text, toolUse, type MockApi, type Step } from "../support/mock-api.ts";
+import { reply, text, toolUse } from "../support/mock-api.ts";
+import { scriptedApi } from "../support/api-fixture.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 import { tempHome } from "../support/sessions.ts";
 
-let api: MockApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function withApi(...steps: Step[]) {
-  api = await startMockApi({ steps });
-  return api;
-}
+const withApi = scriptedApi();
 
 function write(path: string, content: string): void {
   mkdirSync(join(path, ".."), { recursive: true });
