@@ -4,7 +4,7 @@ import { EXIT } from "./exit-codes.ts";
 import { runHeadless } from "./headless.ts";
 import { RuleError } from "./permissions.ts";
 import { prepareRun, type PreparedRun } from "./prepare-run.ts";
-import { SessionError } from "./session.ts";
+import { SessionError, SessionWriteError } from "./session.ts";
 import { SettingsError } from "./settings.ts";
 import { SessionNotFoundError } from "./session-store.ts";
 import { findSubcommand } from "./subcommands.ts";
@@ -33,7 +33,7 @@ async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
 /** Exit code for a problem found before the run starts, or undefined for a bug (rethrown). */
 function setupErrorCode(error: unknown): number | undefined {
   if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError) return EXIT.usage;
-  if (error instanceof SessionNotFoundError || error instanceof SettingsError) return EXIT.error;
+  if (error instanceof SessionNotFoundError || error instanceof SettingsError || error instanceof SessionWriteError) return EXIT.error;
   return undefined;
 }
 
@@ -72,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     return await runPrepared(options, prepared);
+  } catch (error) {
+    if (!(error instanceof SessionWriteError)) throw error;
+    writeErr(`hone: ${error.message}`);
+    return EXIT.error;
   } finally {
     prepared.session.close();
   }

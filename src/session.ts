@@ -1,7 +1,7 @@
 // Opening a session for a run: a new one, the latest in this folder (--continue), a given one
 // (--resume), or a copy (--fork-session); then recording what happens, entry by entry, synced before
 // the next request. With persistence off the same interface records nothing.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { honeHome, type Env } from "./config-dir.ts";
 import type { AssistantMessage, Message, ToolResultBlock, UserBlock } from "./messages.ts";
@@ -43,6 +43,11 @@ export interface Session {
 
 export class SessionError extends Error {
   override name = "SessionError";
+}
+
+/** The transcript could not be written: the run stops rather than go on unrecorded. */
+export class SessionWriteError extends Error {
+  override name = "SessionWriteError";
 }
 
 interface Loaded {
@@ -92,7 +97,13 @@ export function openSession(request: SessionRequest): Session {
     writer = openTranscript(path, loaded && !request.fork ? loaded.validBytes : undefined);
     if (loaded && request.fork) writer.append(entries);
   }
-  const append = (batch: TranscriptEntry[]) => writer?.append(batch);
+  const append = (batch: TranscriptEntry[]) => {
+    try {
+      writer?.append(batch);
+    } catch (error) {
+      throw new SessionWriteError(`cannot save the session to ${path}: ${(error as Error).message} (--no-session-persistence runs without saving)`);
+    }
+  };
 
   // Results invented for calls cut off by a kill are written down, so the file itself becomes whole.
   const trailing = trailingSynthesized(conversation.history, conversation.repair.synthesized);
@@ -155,7 +166,10 @@ function forkEntries(entries: TranscriptEntry[], id: string): TranscriptEntry[] 
   return branch;
 }
 
-/** Sweeps old sessions at most once a day; the stamp file keeps startup from listing every project each run. */
+/**
+ * Sweeps old sessions at most once a day; the stamp file keeps startup from listing every project each
+ * run. Best effort: a sweep that cannot run never stops the session.
+ */
 export function cleanupOldSessions(env: Env, days: number, now = Date.now()): string[] {
   const stamp = join(honeHome(env), "last-cleanup");
   try {
@@ -164,13 +178,13 @@ export function cleanupOldSessions(env: Env, days: number, now = Date.now()): st
   } catch {
     // First sweep.
   }
-  const removed = cleanupSessions(env, days, now);
   try {
+    const removed = cleanupSessions(env, days, now);
     mkdirSync(honeHome(env), { recursive: true });
     writeFileSync(`${stamp}.tmp`, String(now));
     renameSync(`${stamp}.tmp`, stamp);
+    return removed;
   } catch {
-    rmSync(`${stamp}.tmp`, { force: true });
+    return [];
   }
-  return removed;
 }

@@ -213,3 +213,20 @@ test("sessions older than cleanupPeriodDays are swept, at most once a day", asyn
   await runHone(["-p", "hi"], { cwd: dir, apiUrl: server.url, env: { HOME: home } });
   expect(existsSync(old)).toBe(true);
 });
+
+test("HONE_CONFIG_DIR moves the session store; an unwritable store stops the run before any request", async () => {
+  const { dir, home } = setup();
+  const server = await withApi(reply(text("ok")));
+  const config = join(home, "elsewhere");
+  const run = await runHone(["-p", "hi", "--output-format", "json"], { cwd: dir, apiUrl: server.url, env: { HOME: home, HONE_CONFIG_DIR: config } });
+  expect(run.code).toBe(0);
+  expect(existsSync(join(config, "projects", dir.replace(/[^A-Za-z0-9]/g, "-"), `${run.json().session_id}.jsonl`))).toBe(true);
+  expect(sessionFiles(home, dir)).toEqual([]);
+  const blocked = join(home, "not-a-dir");
+  writeFileSync(blocked, "a file where the config folder should be");
+  const failed = await runHone(["-p", "hi"], { cwd: dir, apiUrl: server.url, env: { HOME: home, HONE_CONFIG_DIR: blocked } });
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toContain("cannot save the session");
+  expect(failed.stderr).toContain("--no-session-persistence");
+  expect(server.requests).toHaveLength(1);
+});
