@@ -5,7 +5,7 @@ import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { projectDir, projectsDir, type Env } from "./config-dir.ts";
 import { readTranscript } from "./session-file.ts";
-import { activeBranch, isPrompt, promptText } from "./transcript.ts";
+import { activeBranch, isConversationEntry, isPrompt, promptText } from "./transcript.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,6 +55,13 @@ export function projectSessions(env: Env, cwd: string): SessionFile[] {
   return sessionFilesIn(projectDir(env, cwd));
 }
 
+/** Every project's sessions, most recently active first. */
+export function allSessions(env: Env): SessionFile[] {
+  return allProjectDirs(env)
+    .flatMap(sessionFilesIn)
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+}
+
 function allProjectDirs(env: Env): string[] {
   const root = projectsDir(env);
   try {
@@ -96,6 +103,8 @@ export interface SessionSummary extends SessionFile {
   prompts: number;
   turns: number;
   lastActive: string;
+  /** The working directory recorded in the transcript (its first conversation entry). */
+  cwd?: string;
 }
 
 export function summarize(file: SessionFile): SessionSummary {
@@ -110,6 +119,7 @@ export function summarize(file: SessionFile): SessionSummary {
     prompts: prompts.length,
     turns: assistantIds.size,
     lastActive: new Date(file.mtimeMs).toISOString(),
+    cwd: entries.find(isConversationEntry)?.cwd,
   };
 }
 
