@@ -52,7 +52,7 @@ export function rewindConversation(transcriptPath: string, point: Pick<RewindPoi
     throw new Error(`prompt ${point.uuid} is not in ${transcriptPath}`);
   }
   const entry: RewindEntry = { type: "rewind", leafUuid: point.parentUuid, sessionId: basename(transcriptPath, ".jsonl"), timestamp: now.toISOString() };
-  const writer = openTranscript(transcriptPath, read.validBytes);
+  const writer = openTranscript(transcriptPath);
   try {
     writer.append([entry]);
   } finally {

@@ -1,15 +1,13 @@
 // Reading and appending a session's JSONL file. Appends are synced to disk before returning, so an
 // entry written before a request survives a kill; a torn last line (killed mid-write) is skipped on
 // read and cut off before the next append, so it can never glue itself to a new entry.
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { TranscriptEntry } from "./transcript.ts";
 
 export interface ReadTranscript {
   entries: TranscriptEntry[];
   warnings: string[];
-  /** Byte length of the file up to and including its last complete line. */
-  validBytes: number;
   totalBytes: number;
 }
 
@@ -18,22 +16,18 @@ export function readTranscript(path: string): ReadTranscript {
   const lines = bytes.toString("utf8").split("\n");
   const entries: TranscriptEntry[] = [];
   const warnings: string[] = [];
-  let tailComplete = false;
   for (const [index, line] of lines.entries()) {
     if (line.trim() === "") continue;
     const isTail = index === lines.length - 1;
     const value = parseLine(line);
     if (value) {
       entries.push(value);
-      if (isTail) tailComplete = true;
       continue;
     }
     const why = isTail ? "an incomplete last entry (the previous run was killed while writing it)" : "a line that is not a JSON object";
     warnings.push(`${path}:${index + 1}: skipped ${why}`);
   }
-  // A complete JSON object without its newline still counts as written.
-  const validBytes = tailComplete ? bytes.length : bytes.lastIndexOf(0x0a) + 1;
-  return { entries, warnings, validBytes, totalBytes: bytes.length };
+  return { entries, warnings, totalBytes: bytes.length };
 }
 
 function parseLine(line: string): TranscriptEntry | undefined {
@@ -52,27 +46,20 @@ export interface TranscriptWriter {
 }
 
 /**
- * Opens (creating if needed) a transcript for appending. `validBytes` from readTranscript cuts off a
- * torn tail first; a complete last line missing its newline gets one.
+ * Opens (creating if needed) a transcript for appending; before the first append a torn tail is cut off
+ * and a complete last line missing its newline gets one.
  */
-export function openTranscript(path: string, validBytes?: number): TranscriptWriter {
+export function openTranscript(path: string): TranscriptWriter {
   let fd: number | undefined;
-  let offset = 0;
   let closed = false;
   // Opened on the first append, so a run that never records anything leaves no empty file behind.
   const open = (): number => {
     if (fd !== undefined) return fd;
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const existed = existsSync(path);
-    fd = openSync(path, existed ? "r+" : "a", 0o600);
-    if (!existed) return fd;
-    const size = fstatSync(fd).size;
-    offset = Math.min(validBytes ?? size, size);
-    if (offset < size) ftruncateSync(fd, offset);
-    if (offset > 0 && lastByte(fd, offset) !== 0x0a) {
-      writeSync(fd, "\n", offset);
-      offset += 1;
-    }
+    if (existsSync(path)) repairTail(path);
+    // O_APPEND: every write lands at the current end, so a second writer (another terminal on the same
+    // session, a rewind) interleaves whole entries instead of overwriting them.
+    fd = openSync(path, "a", 0o600);
     return fd;
   };
   return {
@@ -82,8 +69,7 @@ export function openTranscript(path: string, validBytes?: number): TranscriptWri
       const handle = open();
       const data = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(""), "utf8");
       let written = 0;
-      while (written < data.length) written += writeSync(handle, data, written, data.length - written, offset + written);
-      offset += data.length;
+      while (written < data.length) written += writeSync(handle, data, written, data.length - written);
       fsyncSync(handle);
     },
     close() {
@@ -94,7 +80,22 @@ export function openTranscript(path: string, validBytes?: number): TranscriptWri
   };
 }
 
-function lastByte(fd: number, length: number): number | undefined {
-  const one = Buffer.alloc(1);
-  return readSync(fd, one, 0, 1, length - 1) === 1 ? one[0] : undefined;
+/**
+ * Cuts off an incomplete last line (a writer killed mid-entry) and ends a complete last line that lacks
+ * its newline. Decided from the file as it is now, so entries another writer added since it was read stay.
+ */
+function repairTail(path: string): void {
+  const bytes = readFileSync(path);
+  const lineStart = bytes.lastIndexOf(0x0a) + 1;
+  if (lineStart === bytes.length) return;
+  const complete = parseLine(bytes.subarray(lineStart).toString("utf8")) !== undefined;
+  const fd = openSync(path, "r+");
+  try {
+    if (complete) writeSync(fd, "\n", bytes.length);
+    else ftruncateSync(fd, lineStart);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
+

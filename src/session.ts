@@ -52,7 +52,6 @@ export class SessionWriteError extends Error {
 
 interface Loaded {
   entries: TranscriptEntry[];
-  validBytes: number;
   warnings: string[];
   path: string;
   id: string;
@@ -62,7 +61,7 @@ function loadExisting(request: SessionRequest): Loaded | undefined {
   if (!request.resume && !request.continueLatest) return undefined;
   const file = request.resume ? findSession(request.env, request.cwd, request.resume) : latestSession(request.env, request.cwd);
   const read = readTranscript(file.path);
-  return { entries: read.entries, validBytes: read.validBytes, warnings: read.warnings, path: file.path, id: file.id };
+  return { entries: read.entries, warnings: read.warnings, path: file.path, id: file.id };
 }
 
 function chooseId(request: SessionRequest, loaded: Loaded | undefined): string {
@@ -94,7 +93,7 @@ export function openSession(request: SessionRequest): Session {
 
   let writer: TranscriptWriter | undefined;
   if (request.persist) {
-    writer = openTranscript(path, loaded && !request.fork ? loaded.validBytes : undefined);
+    writer = openTranscript(path);
     if (loaded && request.fork) writer.append(entries);
   }
   const append = (batch: TranscriptEntry[]) => {
