@@ -1,4 +1,5 @@
 // The command-line program behind main.ts: parse flags, check the key, read piped input, run headless.
+import { z } from "zod";
 import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runHeadless } from "./headless.ts";
@@ -38,6 +39,8 @@ function setupErrorCode(error: unknown): number | undefined {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A CLI run validates each schema a few times: interpreting beats compiling validators first.
+  z.config({ jitless: true });
   const sub = findSubcommand(argv);
   if (sub) return await sub.command.run(argv.slice(1), { cwd: process.cwd(), env: process.env, out: writeOut, err: writeErr });
 

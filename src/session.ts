@@ -96,9 +96,13 @@ export function openSession(request: SessionRequest): Session {
     writer = openTranscript(path);
     if (loaded && request.fork) writer.append(entries);
   }
+  // Metadata waits for the next conversation entry, so it costs no sync of its own.
+  let pending: TranscriptEntry[] = [];
   const append = (batch: TranscriptEntry[]) => {
+    const entries = [...pending, ...batch];
+    pending = [];
     try {
-      writer?.append(batch);
+      writer?.append(entries);
     } catch (error) {
       throw new SessionWriteError(`cannot save the session to ${path}: ${(error as Error).message} (--no-session-persistence runs without saving)`);
     }
@@ -142,7 +146,7 @@ export function openSession(request: SessionRequest): Session {
       append(batch);
     },
     recordPermissionMode(mode) {
-      append([{ type: "permission-mode", permissionMode: mode, sessionId: id }]);
+      pending.push({ type: "permission-mode", permissionMode: mode, sessionId: id });
     },
     close() {
       writer?.close();

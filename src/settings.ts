@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { claudeHome, honeHome, type Env } from "./config-dir.ts";
 import { isLogLevel } from "./log.ts";
 import { isPlain, parseJsonSource, setOwn, SettingsError, type KeyPath, type ParsedSource, type Plain } from "./settings-parse.ts";
-import { FILE_SCHEMA, IGNORED_KEYS, NESTED_SCHEMAS, SETTINGS_SCHEMA, type Settings, type SettingsFile } from "./settings-schema.ts";
+import { FILE_SCHEMA, IGNORED_KEYS, NESTED_SCHEMAS, SETTINGS_DEFAULTS, SETTINGS_SCHEMA, type Settings, type SettingsFile } from "./settings-schema.ts";
 import { parseTomlSource } from "./settings-toml.ts";
 import type { z } from "zod";
 
@@ -258,7 +258,8 @@ function collect(options: LoadOptions, strict: boolean): SettingsReport {
   const settingsEnv = merge(merged.env ?? {}, managed.env ?? {}) as Record<string, string>;
   const env: Env = { ...options.env, ...settingsEnv };
   const all = merge(merge(merged, environmentLayer(env, fail)), managed);
-  const settings = SETTINGS_SCHEMA.parse(all);
+  // Nothing configured (the common case) needs no validation pass; zod's first parse costs milliseconds.
+  const settings = isPlain(all) && Object.keys(all).length === 0 ? defaultSettings() : SETTINGS_SCHEMA.parse(all);
   const loaded: LoadedSettings = {
     settings,
     env,
@@ -268,6 +269,10 @@ function collect(options: LoadOptions, strict: boolean): SettingsReport {
     ignoredKeys: acc.ignoredKeys,
   };
   return { loaded, files, errors };
+}
+
+function defaultSettings(): Settings {
+  return { memory: { ...SETTINGS_DEFAULTS.memory }, kairos: { ...SETTINGS_DEFAULTS.kairos }, ultraplan: { ...SETTINGS_DEFAULTS.ultraplan } };
 }
 
 /** Loads and merges every settings layer; throws SettingsError on the first broken file or variable. */
