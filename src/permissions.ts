@@ -86,6 +86,7 @@ export function toolRulesFromSettings(rules: SettingsRuleInput[], known: Readonl
   const allow: string[] = [];
   const deny: string[] = [];
   const warnings: string[] = [];
+  const patternAllows: string[] = [];
   for (const { rule, kind, where } of rules) {
     const match = /^([A-Za-z_][\w-]*)(?:\((.*)\))?$/.exec(rule.trim());
     const name = match?.[1];
@@ -97,12 +98,17 @@ export function toolRulesFromSettings(rules: SettingsRuleInput[], known: Readonl
     const whole = match[2] === undefined || match[2] === "" || match[2] === "*";
     if (kind === "allow") {
       if (whole) allow.push(name);
-      else warnings.push(`${where}: allow rule "${rule}" needs pattern matching, which this version lacks; it grants nothing`);
+      else patternAllows.push(`${where}: ${rule}`);
       continue;
     }
     deny.push(name);
     if (kind === "ask") warnings.push(`${where}: ask rule "${rule}" cannot prompt in -p; ${name} is withheld`);
     else if (!whole) warnings.push(`${where}: deny rule "${rule}" is applied to all of ${name} until patterns are supported`);
+  }
+  // Shared Claude Code settings often hold dozens of these: one line, not one per rule.
+  if (patternAllows.length > 0) {
+    const n = patternAllows.length;
+    warnings.push(`${n} allow rule${n === 1 ? "" : "s"} with a pattern grant nothing until rule patterns are supported (${patternAllows[0]}${n > 1 ? ", ..." : ""})`);
   }
   return { allow, deny, warnings };
 }
