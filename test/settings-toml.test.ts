@@ -1,37 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { loadSettings, SettingsError, type LoadOptions } from "../src/settings.ts";
-
-function fixture() {
-  const root = mkdtempSync(join(tmpdir(), "hone-settings-toml-"));
-  const home = join(root, "home");
-  const cwd = join(root, "project");
-  mkdirSync(cwd, { recursive: true });
-  const write = (path: string, content: string | object) => {
-    const full = join(root, path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, typeof content === "string" ? content : JSON.stringify(content));
-    return full;
-  };
-  const options = (extra: Partial<LoadOptions> = {}): LoadOptions => ({ cwd, env: { HOME: home }, managedPaths: [], ...extra });
-  return { home, cwd, write, options };
-}
-
-function thrown(fn: () => unknown): SettingsError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SettingsError) return error;
-    throw error;
-  }
-  throw new Error("expected a SettingsError");
-}
+import { readFileSync } from "node:fs";
+import { loadSettings } from "../src/settings.ts";
+import { settingsFixture, thrownSettingsError } from "./support/settings-fixture.ts";
 
 describe("TOML config files", () => {
   test("the seed's sections map onto the settings object", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("home/.hone/config.toml", `
 [api]
 model = "opus"
@@ -70,7 +44,7 @@ model = "opus"
   });
 
   test("settings.json keys work as TOML tables and values, camelCase or snake_case", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("project/.hone.toml", `
 cleanupPeriodDays = 7
 log_level = "info"
@@ -101,7 +75,7 @@ memoryDir = "/m"
   });
 
   test("[tools] allowed and [permissions] allow both feed allow, each rule pointing at its own line", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const path = f.write("project/.hone.toml", '[permissions]\nallow = [\n  "Glob",\n  "Grep",\n]\n\n[tools]\nallowed = ["Read"]\n');
     const loaded = loadSettings(f.options());
     expect(loaded.settings.permissions?.allow).toEqual(["Glob", "Grep", "Read"]);
@@ -113,7 +87,7 @@ memoryDir = "/m"
   });
 
   test("TOML layers sit between the JSON files: config.toml over ~/.hone, .hone.toml over project, local over both", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("home/.hone/settings.json", { model: "user-json", maxTokens: 1 });
     f.write("home/.hone/config.toml", '[api]\nmodel = "user-toml"\n');
     expect(loadSettings(f.options()).settings.model).toBe("user-toml");
@@ -129,18 +103,18 @@ memoryDir = "/m"
   });
 
   test("a TOML syntax error has line and column and leaves the file unchanged", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const content = '[api]\nmodel = "x"\nmax_tokens = \n';
     const path = f.write("project/.hone.toml", content);
     const before = readFileSync(path);
-    const error = thrown(() => loadSettings(f.options()));
+    const error = thrownSettingsError(() => loadSettings(f.options()));
     expect(error.message).toBe(`${path}:3:14: invalid value`);
     expect([error.line, error.column, error.key]).toEqual([3, 14, undefined]);
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   test("a TOML type error names the key as written and finds its line", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const cases: [string, string][] = [
       ['# settings\n[kairos]\nenabled = true\ntick_interval_secs = "soon"\n', '4:1: kairos.tick_interval_secs: expected a positive integer, got "soon"'],
       ['[tools]\nallowed = [\n  "Read",\n  42,\n]\n', "4:3: tools.allowed[1]: expected a string, got 42"],
@@ -151,12 +125,12 @@ memoryDir = "/m"
     ];
     for (const [content, expected] of cases) {
       const path = f.write("project/.hone.toml", content);
-      expect(thrown(() => loadSettings(f.options())).message).toBe(`${path}:${expected}`);
+      expect(thrownSettingsError(() => loadSettings(f.options())).message).toBe(`${path}:${expected}`);
     }
   });
 
   test("unknown TOML keys warn with their line; known Claude Code keys are listed as ignored", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const path = f.write("home/.hone/config.toml", 'theme = "dark"\nnonsense = 1\n\n[api]\nmodel = "x"\ntemperature = 0.2\n\n[kairos]\nspeed = 2\n');
     const loaded = loadSettings(f.options());
     expect(loaded.ignoredKeys).toEqual([{ file: path, key: "theme" }]);

@@ -1,48 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createLogger } from "../src/log.ts";
-import { DEFAULT_CLEANUP_DAYS, inspectSettings, loadSettings, SettingsError, type LoadOptions } from "../src/settings.ts";
-
-interface Fixture {
-  home: string;
-  cwd: string;
-  managed: string[];
-  write: (path: string, content: string | object) => string;
-  options: (extra?: Partial<LoadOptions>) => LoadOptions;
-}
-
-function fixture(): Fixture {
-  const root = mkdtempSync(join(tmpdir(), "hone-settings-"));
-  const home = join(root, "home");
-  const cwd = join(root, "project");
-  mkdirSync(home, { recursive: true });
-  mkdirSync(cwd, { recursive: true });
-  const managed = [join(root, "etc-claude", "managed-settings.json"), join(root, "etc-hone", "managed-settings.json")];
-  const write = (path: string, content: string | object) => {
-    const full = path.startsWith("/") ? path : join(root, path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, typeof content === "string" ? content : JSON.stringify(content, null, 2));
-    return full;
-  };
-  const options = (extra: Partial<LoadOptions> = {}): LoadOptions => ({ cwd, env: { HOME: home }, managedPaths: managed, ...extra });
-  return { home, cwd, managed, write, options };
-}
-
-function thrown(fn: () => unknown): SettingsError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SettingsError) return error;
-    throw error;
-  }
-  throw new Error("expected a SettingsError");
-}
+import { DEFAULT_CLEANUP_DAYS, inspectSettings, loadSettings } from "../src/settings.ts";
+import { settingsFixture, thrownSettingsError } from "./support/settings-fixture.ts";
 
 describe("layers and precedence", () => {
   test("with no files: defaults, every candidate listed as missing in load order", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const loaded = loadSettings(f.options());
     expect(loaded.settings.model).toBeUndefined();
     expect(loaded.settings.cleanupPeriodDays).toBeUndefined();
@@ -65,7 +30,7 @@ describe("layers and precedence", () => {
   });
 
   test("scalars: each later layer wins, up to managed above the environment", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const model = (name: string) => ({ model: name });
     f.write("home/.claude/settings.json", model("claude-user"));
     expect(loadSettings(f.options()).settings.model).toBe("claude-user");
@@ -89,7 +54,7 @@ describe("layers and precedence", () => {
   });
 
   test("permission rules concatenate across layers and each records its file, line and scope", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const user = f.write("home/.claude/settings.json", '{\n  "permissions": {\n    "allow": ["Read", "Bash(ls:*)"],\n    "additionalDirectories": ["/a"]\n  }\n}\n');
     const project = f.write("project/.claude/settings.json", { permissions: { deny: ["Bash(rm:*)"], allow: ["Read"], additionalDirectories: ["/b"] } });
     const managed = f.write(f.managed[1] ?? "", { permissions: { ask: ["WebFetch"] } });
@@ -108,7 +73,7 @@ describe("layers and precedence", () => {
   });
 
   test("env merges key by key; hooks concatenate per event; managed defaultMode beats local", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const hook = (command: string) => ({ matcher: "Bash", hooks: [{ type: "command", command }] });
     f.write("home/.claude/settings.json", { env: { A: "1", B: "user" }, hooks: { PreToolUse: [hook("one")], Stop: [hook("stop")] } });
     f.write("project/.claude/settings.local.json", { env: { B: "local" }, hooks: { PreToolUse: [hook("two")] }, permissions: { defaultMode: "acceptEdits" } });
@@ -123,7 +88,7 @@ describe("layers and precedence", () => {
   });
 
   test("settingSources skips the unlisted scopes, while --settings and managed still load", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("home/.claude/settings.json", { permissions: { allow: ["Read"] } });
     f.write("project/.claude/settings.json", { permissions: { allow: ["Glob"] } });
     f.write("project/.claude/settings.local.json", { permissions: { allow: ["Grep"] } });
@@ -135,18 +100,18 @@ describe("layers and precedence", () => {
   });
 
   test("--settings path is resolved against cwd; a missing one is an error", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const file = f.write("project/conf/extra.json", { maxTokens: 4096 });
     const loaded = loadSettings(f.options({ cliSettings: "conf/extra.json" }));
     expect(loaded.settings.maxTokens).toBe(4096);
     expect(loaded.files.find((x) => x.scope === "cli")).toEqual({ path: file, scope: "cli", status: "loaded" });
-    const error = thrown(() => loadSettings(f.options({ cliSettings: "conf/nope.json" })));
+    const error = thrownSettingsError(() => loadSettings(f.options({ cliSettings: "conf/nope.json" })));
     expect(error.file).toBe(join(f.cwd, "conf/nope.json"));
     expect(error.message).toContain("not found");
   });
 
   test("with cwd at home the shared .claude/settings.json is read once", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("home/.claude/settings.json", { permissions: { allow: ["Read"] } });
     const loaded = loadSettings({ ...f.options(), cwd: f.home });
     expect(loaded.rules).toHaveLength(1);
@@ -156,7 +121,7 @@ describe("layers and precedence", () => {
 
 describe("environment", () => {
   test("HONE_* variables map onto settings, and the settings env block feeds them and the returned env", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("project/.claude/settings.json", { model: "file", env: { HONE_MAX_TOKENS: "2048", ANTHROPIC_BASE_URL: "http://proxy" } });
     const env = { HOME: f.home, HONE_BASH_TIMEOUT: "90", HONE_MEMORY_DIR: "/mem", HONE_LOG_LEVEL: "DEBUG", HONE_MAX_TOKENS: "1", KEEP: "me" };
     const loaded = loadSettings(f.options({ env }));
@@ -172,10 +137,10 @@ describe("environment", () => {
   });
 
   test("bad values are errors naming the variable; empty values are unset", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const bad: [string, string][] = [["HONE_MAX_TOKENS", "abc"], ["HONE_MAX_TOKENS", "0"], ["HONE_BASH_TIMEOUT", "601"], ["HONE_LOG_LEVEL", "loud"]];
     for (const [name, value] of bad) {
-      const error = thrown(() => loadSettings(f.options({ env: { HOME: f.home, [name]: value } })));
+      const error = thrownSettingsError(() => loadSettings(f.options({ env: { HOME: f.home, [name]: value } })));
       expect(error.key).toBe(name);
       expect(error.message).toStartWith(`environment: ${name}: expected`);
       expect(error.message).toContain(JSON.stringify(value));
@@ -186,7 +151,7 @@ describe("environment", () => {
 
 describe("errors", () => {
   test("a malformed file is an error at its line and column and is left byte-for-byte unchanged", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const cases: [string, RegExp][] = [
       ['{\n  "model": "x",\n  // a comment\n}\n', /settings\.json:3:3: comments are not allowed/],
       ['{\n  "permissions": { "allow": ["Read",] }\n}\n', /settings\.json:2:37: trailing commas are not allowed/],
@@ -196,7 +161,7 @@ describe("errors", () => {
     for (const [content, pattern] of cases) {
       const path = f.write("project/.claude/settings.json", content);
       const before = readFileSync(path);
-      const error = thrown(() => loadSettings(f.options()));
+      const error = thrownSettingsError(() => loadSettings(f.options()));
       expect(error.message).toMatch(pattern);
       expect(error.file).toBe(path);
       expect(error.key).toBeUndefined();
@@ -205,9 +170,9 @@ describe("errors", () => {
   });
 
   test("a wrong-typed value names file, line, column and key path", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const path = f.write("home/.hone/settings.json", '{\n  "permissions": {\n    "allow": ["Read", "Edit", 7]\n  }\n}\n');
-    const error = thrown(() => loadSettings(f.options()));
+    const error = thrownSettingsError(() => loadSettings(f.options()));
     expect(error.message).toBe(`${path}:3:31: permissions.allow[2]: expected a string, got 7`);
     expect([error.line, error.column, error.key]).toEqual([3, 31, "permissions.allow[2]"]);
     const cases: [object, string][] = [
@@ -221,12 +186,12 @@ describe("errors", () => {
     ];
     for (const [content, expected] of cases) {
       f.write("home/.hone/settings.json", content);
-      expect(thrown(() => loadSettings(f.options())).message).toEndWith(expected);
+      expect(thrownSettingsError(() => loadSettings(f.options())).message).toEndWith(expected);
     }
   });
 
   test("inspectSettings reports every broken file and keeps the good ones", () => {
-    const f = fixture();
+    const f = settingsFixture();
     f.write("home/.claude/settings.json", "{ nope");
     f.write("project/.claude/settings.json", { model: "good", permissions: { allow: ["Read"] } });
     f.write("project/.hone/settings.json", { maxTokens: -1 });
@@ -241,7 +206,7 @@ describe("errors", () => {
 
 describe("keys", () => {
   test("known Claude Code keys are listed as ignored; unknown keys warn once each with their line", () => {
-    const f = fixture();
+    const f = settingsFixture();
     const text = '{\n  "$schema": "https://json.schemastore.org/claude-code-settings.json",\n  "theme": "dark",\n  "statusLine": {"type": "command", "command": "x"},\n  "permissions": {"allow": [], "disableAutoMode": "disable", "allwo": []},\n  "modle": "opus",\n  "memory": {"dir": "/x"}\n}\n';
     const path = f.write("home/.claude/settings.json", text);
     const column = (line: number, key: string) => (text.split("\n")[line - 1] ?? "").indexOf(`"${key}"`) + 1;
