@@ -2,6 +2,7 @@
 // Every flag registered here is honoured; anything else is refused, never silently ignored.
 import cac from "cac";
 import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from "./permissions.ts";
+import { SETTING_SOURCES, type SettingSource } from "./settings.ts";
 
 export type OutputFormat = "text" | "json" | "stream-json";
 
@@ -31,8 +32,6 @@ export interface RunOptions {
   version: boolean;
 }
 
-export type SettingSource = "user" | "project" | "local";
-const SETTING_SOURCES: readonly SettingSource[] = ["user", "project", "local"];
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -146,7 +145,7 @@ function settingSources(value: string | undefined): SettingSource[] | undefined 
   if (value === undefined) return undefined;
   const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
   for (const name of names) {
-    if (!SETTING_SOURCES.includes(name as SettingSource)) throw new UsageError(`--setting-sources: unknown source "${name}" (use user, project, local)`);
+    if (!(SETTING_SOURCES as readonly string[]).includes(name)) throw new UsageError(`--setting-sources: unknown source "${name}" (use user, project, local)`);
   }
   return names as SettingSource[];
 }

@@ -71,7 +71,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
   const denials: wire.ResultInfo["permissionDenials"] = [];
   const structured = new Map<string, unknown>();
   session.recordPermissionMode(setup.permissions.mode);
-  const history: Message[] = appendPrompt([...session.history], options.prompt);
+  const history: Message[] = appendPrompt(session.history, options.prompt);
   agent.session.fileHistory?.beginCheckpoint(session.recordPrompt(options.prompt));
   const run = runAgent(history, agent, options.signal);
   let outcome: AgentOutcome;

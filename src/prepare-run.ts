@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { RunOptions } from "./cli.ts";
 import { createFileHistory } from "./file-history.ts";
 import { createInstructionTracker, loadInstructions, renderInstructions } from "./instructions.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger } from "./log.ts";
 import { buildRunSetup, resolveCwd, type RunSetup, type RunSettings } from "./run-config.ts";
 import { cleanupOldSessions, openSession, type Session } from "./session.ts";
 import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./settings.ts";
@@ -13,7 +13,6 @@ import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./setti
 export interface PreparedRun {
   session: Session;
   setup: RunSetup;
-  log: Logger;
 }
 
 /** Settings `env` reaches every child process (Bash, hooks, MCP servers) by being part of ours. */
@@ -59,6 +58,7 @@ export function prepareRun(options: RunOptions, writeErr: (line: string) => void
   try {
     for (const warning of session.warnings) log.warn(warning);
     const setup = buildRunSetup(options, {
+      cwd,
       env,
       place: session,
       restored: session,
@@ -71,7 +71,7 @@ export function prepareRun(options: RunOptions, writeErr: (line: string) => void
       state.fileHistory = createFileHistory(join(session.folder, "file-history"));
       cleanupOldSessions(env, loaded.settings.cleanupPeriodDays ?? DEFAULT_CLEANUP_DAYS);
     }
-    return { session, setup, log };
+    return { session, setup };
   } catch (error) {
     session.close();
     throw error;

@@ -1,10 +1,10 @@
 // `hone rewind [<n>] [--session <id>] [--code | --conversation] [--json]`: lists the prompts of a session's
 // current conversation, or rewinds the conversation and/or the files to just before prompt n.
-import { isAbsolute, relative } from "node:path";
 import { rewindCode, rewindConversation, listRewindPoints, type CodeRewind, type RewindPoint } from "./rewind.ts";
 import { findSession, latestSession, SessionNotFoundError, type SessionFile } from "./session-store.ts";
 import { firstLine, localTime } from "./sessions-command.ts";
 import type { CommandIO } from "./subcommands.ts";
+import { displayPath } from "./walk.ts";
 
 export { listRewindPoints, rewindCode, rewindConversation, type CodeRewind, type RewindPoint } from "./rewind.ts";
 
@@ -51,15 +51,10 @@ function parse(args: string[]): Options {
   return options;
 }
 
-function display(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? path : rel;
-}
-
 /** The files a prompt changed, the first few by name so a big refactor stays one line. */
 function describeFiles(files: string[], cwd: string): string {
   if (files.length === 0) return "no tracked file changes";
-  const shown = files.slice(0, MAX_NAMED).map((f) => display(f, cwd));
+  const shown = files.slice(0, MAX_NAMED).map((f) => displayPath(cwd, f));
   const more = files.length > MAX_NAMED ? ` and ${files.length - MAX_NAMED} more` : "";
   return `changed: ${shown.join(", ")}${more}`;
 }
@@ -83,9 +78,9 @@ function formatCode(result: CodeRewind, n: number, cwd: string): string[] {
   if (!result.checkpoint) return [`Code: no file changes to undo (no tracked file changed during or after prompt ${n}).`];
   const total = result.restored.length + result.removed.length;
   const lines = [total === 0 ? `Code: files already match their state before prompt ${n}.` : `Code: files put back to their state before prompt ${n}:`];
-  for (const path of result.restored) lines.push(`  restored  ${display(path, cwd)}`);
-  for (const path of result.removed) lines.push(`  removed   ${display(path, cwd)}`);
-  for (const path of result.skipped) lines.push(`  skipped   ${display(path, cwd)} (no backup was taken: too large or not a regular file)`);
+  for (const path of result.restored) lines.push(`  restored  ${displayPath(cwd, path)}`);
+  for (const path of result.removed) lines.push(`  removed   ${displayPath(cwd, path)}`);
+  for (const path of result.skipped) lines.push(`  skipped   ${displayPath(cwd, path)} (no backup was taken: too large or not a regular file)`);
   lines.push(UNTRACKED);
   return lines;
 }

@@ -91,6 +91,8 @@ export interface RunSettings {
 }
 
 export interface RunInputs {
+  /** The working directory, already resolved and checked (resolveCwd). */
+  cwd: string;
   /** The environment with the settings `env` block applied. */
   env: Env;
   place: SessionPlace;
@@ -113,8 +115,7 @@ function permissionConfig(options: RunOptions, inputs: RunInputs, known: Readonl
 }
 
 export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup {
-  const { env, place, restored } = inputs;
-  const cwd = resolveCwd(options.cwd);
+  const { env, place, restored, cwd } = inputs;
   const chosen = options.model ?? restored?.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? inputs.settings?.model ?? DEFAULT_MODEL_ALIAS;
   const model = resolveModel(chosen, env);
   const info = modelInfo(model);

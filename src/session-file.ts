@@ -8,7 +8,6 @@ import type { TranscriptEntry } from "./transcript.ts";
 export interface ReadTranscript {
   entries: TranscriptEntry[];
   warnings: string[];
-  totalBytes: number;
 }
 
 export function readTranscript(path: string): ReadTranscript {
@@ -27,7 +26,7 @@ export function readTranscript(path: string): ReadTranscript {
     const why = isTail ? "an incomplete last entry (the previous run was killed while writing it)" : "a line that is not a JSON object";
     warnings.push(`${path}:${index + 1}: skipped ${why}`);
   }
-  return { entries, warnings, totalBytes: bytes.length };
+  return { entries, warnings };
 }
 
 function parseLine(line: string): TranscriptEntry | undefined {

@@ -47,7 +47,12 @@ export interface SessionState {
   fileHistory?: FileHistory;
 }
 
-export function createSessionState(id: string, cwd: string, spillRoot = join(tmpdir(), "hone")): SessionState {
+/** Where an unsaved session keeps its scratch files (large outputs): $TMPDIR/hone/<id>. */
+export function scratchRoot(): string {
+  return join(tmpdir(), "hone");
+}
+
+export function createSessionState(id: string, cwd: string, spillRoot = scratchRoot()): SessionState {
   const spillDir = join(spillRoot, id, "tool-results");
   return { id, cwd, files: new Map(), shells: new Map(), todos: [], spillDir };
 }

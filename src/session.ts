@@ -8,6 +8,7 @@ import type { AssistantMessage, Message, ToolResultBlock, UserBlock } from "./me
 import { openTranscript, readTranscript, type TranscriptWriter } from "./session-file.ts";
 import { cleanupSessions, findSession, isUuid, latestSession, sessionFolder, transcriptPath } from "./session-store.ts";
 import { activeBranch, assistantEntries, conversationFrom, userEntry, type EntryContext, type TranscriptEntry } from "./transcript.ts";
+import { scratchRoot } from "./session-state.ts";
 import { VERSION } from "./version.ts";
 
 export interface SessionRequest {
@@ -29,7 +30,6 @@ export interface Session {
   readonly folder: string;
   /** The conversation so far (empty for a new session), already repaired. */
   readonly history: Message[];
-  readonly resumedFrom?: string;
   readonly model?: string;
   readonly permissionMode?: string;
   readonly warnings: string[];
@@ -83,7 +83,7 @@ export function openSession(request: SessionRequest): Session {
   const id = chooseId(request, loaded);
   const ctx: EntryContext = { sessionId: id, cwd: request.cwd, version: VERSION, entrypoint: request.entrypoint };
   const path = loaded && !request.fork ? loaded.path : transcriptPath(request.env, request.cwd, id);
-  const folder = request.persist ? sessionFolder(path) : join(request.env.TMPDIR || "/tmp", "hone", id);
+  const folder = request.persist ? sessionFolder(path) : join(scratchRoot(), id);
   const warnings = [...(loaded?.warnings ?? [])];
 
   let entries = loaded?.entries ?? [];
@@ -122,7 +122,6 @@ export function openSession(request: SessionRequest): Session {
     transcriptPath: request.persist ? path : undefined,
     folder,
     history: conversation.history,
-    resumedFrom: loaded?.id,
     model: conversation.model,
     permissionMode: conversation.permissionMode,
     warnings,

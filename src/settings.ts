@@ -17,7 +17,8 @@ export { SettingsError } from "./settings-parse.ts";
 export { DEFAULT_CLEANUP_DAYS, SETTINGS_DEFAULTS, type Settings } from "./settings-schema.ts";
 
 export type SettingsScope = "user" | "project" | "local" | "cli" | "managed";
-export type SettingSource = "user" | "project" | "local";
+export const SETTING_SOURCES = ["user", "project", "local"] as const;
+export type SettingSource = (typeof SETTING_SOURCES)[number];
 export type RuleKind = "allow" | "ask" | "deny";
 
 export const DEFAULT_MANAGED_PATHS: readonly string[] = ["/etc/claude-code/managed-settings.json", "/etc/hone/managed-settings.json"];
@@ -65,7 +66,7 @@ interface Candidate {
 
 function candidates(options: LoadOptions): Candidate[] {
   const { cwd, env } = options;
-  const wanted = new Set<SettingSource>(options.settingSources ?? ["user", "project", "local"]);
+  const wanted = new Set<SettingSource>(options.settingSources ?? SETTING_SOURCES);
   const list: Candidate[] = [];
   const add = (scope: SettingsScope, path: string, format: "json" | "toml" = "json") => list.push({ path, scope, format });
   if (wanted.has("user")) {
