@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { credentialsFromEnv } from "./anthropic.ts";
 import { projectDir, type Env } from "./config-dir.ts";
-import { DEFAULT_MODEL_ALIAS, resolveModel } from "./models.ts";
+import { chooseModel, resolveModel } from "./models.ts";
 import { inspectSettings, type SettingsReport } from "./settings.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
@@ -71,16 +71,7 @@ function credentialCheck(report: SettingsReport, processEnv: Env): Check {
 
 function modelCheck(report: SettingsReport): Check {
   const env = report.loaded.env;
-  const configured = report.loaded.settings.model;
-  let name = DEFAULT_MODEL_ALIAS;
-  let source = "default";
-  if (configured !== undefined) {
-    name = configured;
-    source = env.HONE_MODEL === configured ? "HONE_MODEL" : "settings";
-  } else if (env.ANTHROPIC_MODEL) {
-    name = env.ANTHROPIC_MODEL;
-    source = "ANTHROPIC_MODEL";
-  }
+  const { name, source } = chooseModel({ settings: report.loaded.settings.model }, env);
   const id = resolveModel(name, env);
   return { mark: "ok", label: "model", detail: `${id}${id === name ? "" : ` (alias "${name}")`} from ${source}` };
 }

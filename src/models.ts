@@ -87,3 +87,18 @@ export function costUSD(model: string, usage: Usage): number {
     1_000_000
   );
 }
+
+export type ModelSource = "--model" | "resumed session" | "HONE_MODEL" | "ANTHROPIC_MODEL" | "settings" | "default";
+
+/** Which model name a run uses and why: the one precedence rule shared by runs and `hone doctor`. */
+export function chooseModel(
+  given: { flag?: string; restored?: string; settings?: string },
+  env: Record<string, string | undefined>,
+): { name: string; source: ModelSource } {
+  if (given.flag) return { name: given.flag, source: "--model" };
+  if (given.restored) return { name: given.restored, source: "resumed session" };
+  if (env.HONE_MODEL) return { name: env.HONE_MODEL, source: "HONE_MODEL" };
+  if (env.ANTHROPIC_MODEL) return { name: env.ANTHROPIC_MODEL, source: "ANTHROPIC_MODEL" };
+  if (given.settings) return { name: given.settings, source: "settings" };
+  return { name: DEFAULT_MODEL_ALIAS, source: "default" };
+}

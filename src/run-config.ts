@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { createAnthropicProvider, credentialsFromEnv, parseCustomHeaders, type Credentials } from "./anthropic.ts";
 import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
-import { DEFAULT_MODEL_ALIAS, modelInfo, resolveModel } from "./models.ts";
+import { chooseModel, modelInfo, resolveModel } from "./models.ts";
 import { isDirectory } from "./paths.ts";
 import { authorizer, isPermissionMode, parseToolNames, toolRulesFromSettings, type PermissionConfig, type PermissionMode, type SettingsRuleInput } from "./permissions.ts";
 import type { ThinkingConfig } from "./provider.ts";
@@ -116,8 +116,8 @@ function permissionConfig(options: RunOptions, inputs: RunInputs, known: Readonl
 
 export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup {
   const { env, place, restored, cwd } = inputs;
-  const chosen = options.model ?? restored?.model ?? env.HONE_MODEL ?? env.ANTHROPIC_MODEL ?? inputs.settings?.model ?? DEFAULT_MODEL_ALIAS;
-  const model = resolveModel(chosen, env);
+  const chosen = chooseModel({ flag: options.model, restored: restored?.model, settings: inputs.settings?.model }, env);
+  const model = resolveModel(chosen.name, env);
   const info = modelInfo(model);
   const all = builtinTools();
   const known = new Set(all.map((t) => t.name));

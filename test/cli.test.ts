@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { parseArgs, UsageError } from "../src/cli.ts";
 import { parseToolNames, RuleError, toolRulesFromSettings } from "../src/permissions.ts";
-import { modelInfo, resolveModel } from "../src/models.ts";
+import { chooseModel, modelInfo, resolveModel } from "../src/models.ts";
 
 test("accepts --flag value and --flag=value alike", () => {
   const a = parseArgs(["-p", "task", "--max-turns", "3", "--model", "opus", "--output-format", "json"]);
@@ -73,4 +73,14 @@ test("settings rules until patterns land: pattern allows grant nothing (one warn
   expect(out.warnings.filter((w) => w.includes("allow rules"))).toHaveLength(1);
   expect(out.warnings.join("\n")).toContain("a.json:8");
   expect(toolRulesFromSettings([{ rule: "Bash", kind: "ask", where: "b" }], known).deny).toEqual(["Bash"]);
+});
+
+test("one model precedence for runs and doctor: --model, resumed, HONE_MODEL, ANTHROPIC_MODEL, settings, default", () => {
+  const env = { HONE_MODEL: "h", ANTHROPIC_MODEL: "a" };
+  expect(chooseModel({ flag: "f", restored: "r", settings: "s" }, env)).toEqual({ name: "f", source: "--model" });
+  expect(chooseModel({ restored: "r", settings: "s" }, env)).toEqual({ name: "r", source: "resumed session" });
+  expect(chooseModel({ settings: "s" }, env)).toEqual({ name: "h", source: "HONE_MODEL" });
+  expect(chooseModel({ settings: "s" }, { ANTHROPIC_MODEL: "a" })).toEqual({ name: "a", source: "ANTHROPIC_MODEL" });
+  expect(chooseModel({ settings: "s" }, {})).toEqual({ name: "s", source: "settings" });
+  expect(chooseModel({}, {})).toEqual({ name: "sonnet", source: "default" });
 });
