@@ -2,7 +2,7 @@
 // the system prompt and the newest user message), streams it through the official SDK, and converts
 // the final message into hone's vendor-neutral shape.
 import Anthropic from "@anthropic-ai/sdk";
-import type { AssistantBlock, AssistantMessage, Message, TextBlock, UserBlock } from "./messages.ts";
+import { userBlocks, type AssistantBlock, type AssistantMessage, type Message, type TextBlock } from "./messages.ts";
 import type { ModelRequest, Provider, ProviderEvent } from "./provider.ts";
 import type { ToolSchema } from "./tool.ts";
 
@@ -53,7 +53,7 @@ function markNewestUser(messages: Message[]): Message[] {
   if (index < 0) return messages;
   const copy = messages.slice();
   const target = copy[index] as Extract<Message, { role: "user" }>;
-  const blocks: UserBlock[] = typeof target.content === "string" ? [{ type: "text", text: target.content }] : target.content.slice();
+  const blocks = userBlocks(target.content).slice();
   const last = blocks[blocks.length - 1];
   if (last) blocks[blocks.length - 1] = { ...last, cache_control: EPHEMERAL };
   copy[index] = { role: "user", content: blocks };

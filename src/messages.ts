@@ -59,12 +59,16 @@ export function toolUses(message: { content: AssistantBlock[] }): ToolUseBlock[]
   return message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
 }
 
+/** A user message's content as blocks (a plain string is one text block). */
+export function userBlocks(content: string | UserBlock[]): UserBlock[] {
+  return typeof content === "string" ? [{ type: "text", text: content }] : content;
+}
+
 /** Adds a prompt; after a user message (tool results, or a prompt whose run was cut off) it joins that message. */
 export function appendPrompt(history: Message[], prompt: string): Message[] {
   const last = history[history.length - 1];
   if (last?.role !== "user") return [...history, { role: "user", content: prompt }];
-  const blocks: UserBlock[] = typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content;
-  return [...history.slice(0, -1), { role: "user", content: [...blocks, { type: "text", text: prompt }] }];
+  return [...history.slice(0, -1), { role: "user", content: [...userBlocks(last.content), { type: "text", text: prompt }] }];
 }
 
 /** The API's message object for some of an assistant message's blocks, as transcripts and stream-json carry it. */

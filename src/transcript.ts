@@ -1,6 +1,6 @@
 // Session transcript entries in Claude Code's JSONL shape (one object per line, linked by parentUuid),
 // and the pure conversion from entries back to a valid conversation. No I/O here.
-import { wireAssistantMessage, type AssistantBlock, type AssistantMessage, type Message, type ToolResultBlock, type ToolUseBlock, type UserBlock } from "./messages.ts";
+import { userBlocks, wireAssistantMessage, type AssistantBlock, type AssistantMessage, type Message, type ToolResultBlock, type ToolUseBlock, type UserBlock } from "./messages.ts";
 
 interface EntryBase {
   uuid: string;
@@ -130,10 +130,6 @@ export function activeBranch(entries: TranscriptEntry[]): ConversationEntry[] {
   return chain.reverse();
 }
 
-function asBlocks(content: string | UserBlock[]): UserBlock[] {
-  return typeof content === "string" ? [{ type: "text", text: content }] : content;
-}
-
 /** Adjacent entries of one role become one message (streamed blocks, per-tool results, a prompt after results). */
 function mergeRoles(chain: ConversationEntry[]): Message[] {
   const messages: Message[] = [];
@@ -147,7 +143,7 @@ function mergeRoles(chain: ConversationEntry[]): Message[] {
       continue;
     }
     lastAssistantId = undefined;
-    if (last?.role === "user") last.content = [...asBlocks(last.content), ...asBlocks(entry.message.content)];
+    if (last?.role === "user") last.content = [...userBlocks(last.content), ...userBlocks(entry.message.content)];
     else messages.push({ role: "user", content: typeof entry.message.content === "string" ? entry.message.content : [...entry.message.content] });
   }
   return messages;
@@ -181,7 +177,7 @@ export function repairHistory(messages: Message[]): { history: Message[]; repair
       pending = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
       continue;
     }
-    const blocks = asBlocks(message.content);
+    const blocks = userBlocks(message.content);
     const answered = new Set(pending.map((p) => p.id));
     const kept = blocks.filter((b) => b.type !== "tool_result" || answered.has(b.tool_use_id));
     repair.orphans += blocks.length - kept.length;
@@ -208,7 +204,7 @@ function mergeAdjacentUsers(messages: Message[]): Message[] {
   const out: Message[] = [];
   for (const message of messages) {
     const last = out[out.length - 1];
-    if (message.role === "user" && last?.role === "user") last.content = [...asBlocks(last.content), ...asBlocks(message.content)];
+    if (message.role === "user" && last?.role === "user") last.content = [...userBlocks(last.content), ...userBlocks(message.content)];
     else out.push(message);
   }
   return out;
