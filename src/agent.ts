@@ -7,8 +7,10 @@ import { callModel, type CallEvent } from "./model-call.ts";
 import type { ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
 import type { FailureInfo, RetryPolicy } from "./retry.ts";
 import type { SessionState } from "./session-state.ts";
+import type { HookDispatcher } from "./hook-runner.ts";
 import { toolSchema, type Tool, type ToolResult } from "./tool.ts";
 import { errorResult, runTool, type Authorize } from "./tool-runner.ts";
+import { afterTool, type RunControl } from "./tool-hooks.ts";
 
 export interface AgentConfig {
   provider: Provider;
@@ -22,7 +24,13 @@ export interface AgentConfig {
   session: SessionState;
   projectDir: string;
   authorize: Authorize;
+  hooks?: HookDispatcher;
+  /** Shared with the authorizer: a hook's `continue: false` stops the run at the next safe point. */
+  control?: RunControl;
 }
+
+/** Claude Code ends a run after this many Stop-hook blocks in a row, so a hook cannot loop forever. */
+const MAX_STOP_BLOCKS = 8;
 
 export type AgentEvent =
   | CallEvent
@@ -32,10 +40,16 @@ export type AgentEvent =
   | { type: "permission_denied"; id: string; name: string; input: unknown; message: string }
   /** The tool results appended to the history as one user message, in tool_use order. */
   | { type: "tool_results"; results: ToolResultBlock[] }
+  /** Something a hook wants the user to see (systemMessage, a failing hook). */
+  | { type: "notice"; text: string }
+  /** A Stop hook sent the model back to work with this instruction. */
+  | { type: "stop_blocked"; reason: string }
   | { type: "error"; failure: FailureInfo };
 
 export interface AgentOutcome {
-  reason: "end_turn" | "max_turns" | "aborted" | "error";
+  /** `stopped`: a hook said continue: false. */
+  reason: "end_turn" | "max_turns" | "aborted" | "error" | "stopped";
+  stopReason?: string;
   turns: number;
   apiDurationMs: number;
   lastMessage?: AssistantMessage;
@@ -75,16 +89,20 @@ async function* runCalls(
     if (signal.aborted) break;
     for (const call of batch) yield { type: "tool_start", id: call.id, name: call.name, input: call.input };
     const denials: AgentEvent[] = [];
+    const notices: string[] = [];
     const results = await Promise.all(
-      batch.map((call) =>
-        runTool(tools, call.name, call.input, { projectDir: config.projectDir, session: config.session, signal, toolUseId: call.id }, async (tool, input) => {
-          const verdict = await config.authorize(tool, input);
+      batch.map(async (call) => {
+        const result = await runTool(tools, call.name, call.input, { projectDir: config.projectDir, session: config.session, signal, toolUseId: call.id }, async (request) => {
+          const verdict = await config.authorize(request);
           if (!verdict.allow) denials.push({ type: "permission_denied", id: call.id, name: call.name, input: call.input, message: verdict.message });
           return verdict;
-        }),
-      ),
+        });
+        if (!config.hooks || !tools.has(call.name)) return result;
+        return afterTool(config.hooks, { name: call.name, id: call.id, input: call.input }, result, { signal, notices, control: config.control });
+      }),
     );
     yield* denials;
+    for (const text of notices) yield { type: "notice", text };
     for (const [i, call] of batch.entries()) {
       const result = results[i]!;
       done.set(call.id, { type: "tool_result", tool_use_id: call.id, content: result.content, ...(result.isError ? { is_error: true } : {}) });
@@ -104,7 +122,9 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
   let turns = 0;
   let apiDurationMs = 0;
   let lastMessage: AssistantMessage | undefined;
+  let stopBlocks = 0;
   const outcome = (reason: AgentOutcome["reason"], failure?: FailureInfo): AgentOutcome => ({ reason, turns, apiDurationMs, lastMessage, failure });
+  const halted = (): AgentOutcome => ({ ...outcome("stopped"), ...(config.control?.stopReason ? { stopReason: config.control.stopReason } : {}) });
 
   for (;;) {
     if (signal.aborted) return outcome("aborted");
@@ -129,11 +149,34 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
     yield { type: "assistant", message: call.message, durationMs: call.durationMs };
 
     const calls = toolUses(call.message);
-    if (calls.length === 0) return outcome("end_turn");
+    if (calls.length === 0) {
+      const reason = yield* stopHook(config, stopBlocks > 0, signal);
+      if (config.control?.stopped) return halted();
+      if (reason === undefined || stopBlocks >= MAX_STOP_BLOCKS) return outcome("end_turn");
+      stopBlocks++;
+      history.push({ role: "user", content: [{ type: "text", text: reason }] });
+      continue;
+    }
+    stopBlocks = 0;
     const results = yield* runCalls(calls, config, tools, signal);
     history.push({ role: "user", content: results });
     yield { type: "tool_results", results };
     if (signal.aborted) return outcome("aborted");
+    if (config.control?.stopped) return halted();
     if (config.maxTurns !== undefined && turns >= config.maxTurns) return outcome("max_turns");
   }
+}
+
+/** Runs the Stop hooks; returns the instruction to keep going when one blocks the stop. */
+async function* stopHook(config: AgentConfig, active: boolean, signal: AbortSignal): AsyncGenerator<AgentEvent, string | undefined> {
+  if (!config.hooks?.has("Stop")) return undefined;
+  const outcome = await config.hooks.fire("Stop", { stop_hook_active: active }, undefined, signal);
+  for (const text of outcome.notices) yield { type: "notice", text };
+  if (outcome.stop) {
+    if (config.control) Object.assign(config.control, { stopped: true, stopReason: outcome.stop.reason });
+    return undefined;
+  }
+  if (!outcome.block) return undefined;
+  yield { type: "stop_blocked", reason: outcome.block.reason };
+  return outcome.block.reason;
 }

@@ -4,6 +4,7 @@ import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
 import { runHeadless } from "./headless.ts";
 import { RuleError } from "./permissions.ts";
+import { TrustFileError } from "./trust.ts";
 import { prepareRun, type PreparedRun } from "./prepare-run.ts";
 import { SessionError, SessionWriteError } from "./session.ts";
 import { SettingsError } from "./settings.ts";
@@ -34,13 +35,15 @@ async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
 /** Exit code for a problem found before the run starts, or undefined for a bug (rethrown). */
 function setupErrorCode(error: unknown): number | undefined {
   if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError) return EXIT.usage;
-  if (error instanceof SessionNotFoundError || error instanceof SettingsError || error instanceof SessionWriteError) return EXIT.error;
+  if (error instanceof SessionNotFoundError || error instanceof SettingsError || error instanceof SessionWriteError || error instanceof TrustFileError) return EXIT.error;
   return undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
   // A CLI run validates each schema a few times: interpreting beats compiling validators first.
   z.config({ jitless: true });
+  // Inside the sandbox, hone itself relays the allowed-domains proxy onto a loopback port.
+  if (argv[0] === "__sandbox-bridge") return await (await import("./sandbox-proxy.ts")).runSandboxBridge(argv.slice(1));
   const sub = findSubcommand(argv);
   if (sub) return await sub.command.run(argv.slice(1), { cwd: process.cwd(), env: process.env, out: writeOut, err: writeErr });
 
@@ -66,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
 
   let prepared: PreparedRun;
   try {
-    prepared = prepareRun(options, writeErr);
+    prepared = await prepareRun(options, writeErr);
   } catch (error) {
     const code = setupErrorCode(error);
     if (code === undefined) throw error;
@@ -80,11 +83,12 @@ export async function main(argv: string[]): Promise<number> {
     writeErr(`hone: ${error.message}`);
     return EXIT.error;
   } finally {
+    await prepared.close();
     prepared.session.close();
   }
 }
 
-async function runPrepared(options: RunOptions, { session, setup }: PreparedRun): Promise<number> {
+async function runPrepared(options: RunOptions, { session, setup, hooks }: PreparedRun): Promise<number> {
   if (setup.credentials.source === "none") {
     writeErr(NO_KEY);
     return EXIT.error;
@@ -119,6 +123,7 @@ async function runPrepared(options: RunOptions, { session, setup }: PreparedRun)
       outputFormat: options.outputFormat,
       verbose: options.verbose,
       session,
+      ...(hooks ? { hooks } : {}),
       write: writeOut,
       writeErr,
       signal: controller.signal,

@@ -1,6 +1,7 @@
 // Background commands (Bash with run_in_background): started once, tracked in the session, polled with
 // BashOutput and stopped with KillShell. Each one's full output also goes to a log file in the spill dir.
 import { join } from "node:path";
+import type { Sandbox } from "./sandbox.ts";
 import { ToolError } from "./tool.ts";
 import { ensureSpillDir, type BackgroundShell, type SessionState } from "./session-state.ts";
 import { groupAlive, isErrorExit, killGroup, spawnShell, type OutputBuffer } from "./shell.ts";
@@ -38,7 +39,7 @@ function nextId(state: SessionState): string {
 
 export function startBackgroundShell(
   state: SessionState,
-  opts: { command: string; cwd: string; memoryChars?: number },
+  opts: { command: string; cwd: string; memoryChars?: number; sandbox?: Sandbox },
 ): HoneBackgroundShell {
   const id = nextId(state);
   const logPath = join(ensureSpillDir(state), `${id}-${Date.now()}.log`);
@@ -48,6 +49,7 @@ export function startBackgroundShell(
     outputFile: () => logPath,
     alwaysToFile: true,
     ...(opts.memoryChars ? { memoryChars: opts.memoryChars } : {}),
+    ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   });
   const buffer: OutputBuffer = proc.buffer;
   let lastDropped = 0;
@@ -88,6 +90,8 @@ export function startBackgroundShell(
         shell.status = "failed";
         buffer.pushText(`Could not start the shell: ${exit.spawnError}\n`);
       } else shell.status = isErrorExit(opts.command, exit.exitCode) ? "failed" : "completed";
+      const notes = [exit.sandboxNote, shell.status === "failed" ? opts.sandbox?.explainFailure(buffer.text(), exit.exitCode) : undefined];
+      for (const note of notes) if (note) buffer.note(`\n[${note}]\n`);
     }),
   };
   state.shells.set(id, shell);

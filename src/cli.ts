@@ -1,7 +1,9 @@
 // Command-line parsing: turns argv into a validated RunOptions, or a UsageError naming the bad flag.
 // Every flag registered here is honoured; anything else is refused, never silently ignored.
 import cac from "cac";
-import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from "./permissions.ts";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
 import { SETTING_SOURCES, type SettingSource } from "./settings.ts";
 
 export type OutputFormat = "text" | "json" | "stream-json";
@@ -28,6 +30,10 @@ export interface RunOptions {
   persistSession: boolean;
   settings?: string;
   settingSources?: SettingSource[];
+  /** --add-dir: more working directories, as given (resolved against --cwd later). */
+  addDirs: string[];
+  /** --trust: apply this folder's project hooks, env and allow rules for this run without trusting it for good. */
+  trust: boolean;
   help: boolean;
   version: boolean;
 }
@@ -37,7 +43,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools"]);
+const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools", "--add-dir"]);
 const RULE_LIKE = /^[A-Za-z_][\w-]*(\(.*\))?(,[A-Za-z_][\w-]*(\(.*\))?)*$/;
 
 const SPELLINGS: Record<string, string> = { "--allowed-tools": "--allowedTools", "--disallowed-tools": "--disallowedTools" };
@@ -66,6 +72,20 @@ function hyphenatedSwitches(cli: ReturnType<typeof buildCli>): Map<string, strin
   return map;
 }
 
+function isDir(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `next` continues a variadic flag's values: rules for the tool flags, existing folders for --add-dir. */
+function continues(flag: string, next: string): boolean {
+  if (next.startsWith("-")) return false;
+  return flag === "--add-dir" ? isDir(resolve(next)) : RULE_LIKE.test(next);
+}
+
 /** `--allowedTools Read Edit` takes several values, as in Claude Code: repeat the flag for each one. */
 function expandVariadic(argv: string[], switches: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
@@ -76,7 +96,7 @@ function expandVariadic(argv: string[], switches: ReadonlyMap<string, string>): 
     const first = argv[++i];
     if (first === undefined) break;
     out.push(first);
-    while (i + 1 < argv.length && RULE_LIKE.test(argv[i + 1]!) && !argv[i + 1]!.startsWith("-")) out.push(arg, argv[++i]!);
+    while (i + 1 < argv.length && continues(arg, argv[i + 1]!)) out.push(arg, argv[++i]!);
   }
   return out;
 }
@@ -95,6 +115,9 @@ function buildCli() {
     .option("--allowedTools, --allowed-tools <tools>", "Tools allowed without asking (names, comma or space separated)")
     .option("--disallowedTools, --disallowed-tools <tools>", "Tools removed from the model's tool list")
     .option("--permission-mode <mode>", `One of: ${PERMISSION_MODES.join(", ")}`)
+    .option("--dangerously-skip-permissions", "Same as --permission-mode bypassPermissions (refused as root outside a sandbox)")
+    .option("--add-dir <dirs>", "More working directories the tools may use (repeatable)")
+    .option("--trust", "Apply this folder's project hooks, env and allow rules for this run (see: hone trust)")
     .option("--max-thinking-tokens <n>", "Enable extended thinking with this token budget (0 disables)")
     .option("-c, --continue", "Continue the most recent session in this directory")
     .option("-r, --resume <id>", "Resume a session by id (or unique id prefix); see: hone sessions")
@@ -105,7 +128,7 @@ function buildCli() {
     .option("--setting-sources <list>", "Settings files to load: comma-separated user, project, local")
     .option("-v, --version", "Print the version")
     .option("-h, --help", "Show this help");
-  cli.usage('-p "task" [options]   (interactive mode is not available yet)\n\nSubcommands: sessions, rewind, doctor, memory (hone <subcommand> --help)');
+  cli.usage('-p "task" [options]   (interactive mode is not available yet)\n\nSubcommands: sessions, rewind, doctor, memory, permissions, hooks, trust (hone <subcommand> --help)');
   return cli;
 }
 
@@ -164,8 +187,13 @@ export function parseArgs(argv: string[]): RunOptions {
   if (format !== "text" && format !== "json" && format !== "stream-json") {
     throw new UsageError(`--output-format must be text, json or stream-json, got "${format}"`);
   }
-  const mode = single(o.permissionMode, "--permission-mode");
-  if (mode !== undefined && !isPermissionMode(mode)) throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}, got "${mode}"`);
+  const modeText = single(o.permissionMode, "--permission-mode");
+  let mode = modeText === undefined ? undefined : parsePermissionMode(modeText);
+  if (modeText !== undefined && mode === undefined) throw new UsageError(`--permission-mode must be one of ${PERMISSION_MODES.join(", ")}, got "${modeText}"`);
+  if (o.dangerouslySkipPermissions === true) {
+    if (mode !== undefined && mode !== "bypassPermissions") throw new UsageError(`--dangerously-skip-permissions contradicts --permission-mode ${modeText}`);
+    mode = "bypassPermissions";
+  }
   const maxTurns = nonNegativeInt(single(o.maxTurns, "--max-turns"), "--max-turns");
   if (maxTurns === 0) throw new UsageError("--max-turns must be at least 1");
 
@@ -190,6 +218,8 @@ export function parseArgs(argv: string[]): RunOptions {
     persistSession: o.sessionPersistence !== false,
     settings: single(o.settings, "--settings"),
     settingSources: settingSources(single(o.settingSources, "--setting-sources")),
+    addDirs: list(o.addDir),
+    trust: o.trust === true,
     help: o.help === true,
     version: o.version === true,
   };

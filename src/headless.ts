@@ -5,6 +5,7 @@ import { killAllShells } from "./background-shells.ts";
 import type { OutputFormat } from "./cli.ts";
 import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
 import { EXIT } from "./exit-codes.ts";
+import type { HookDispatcher } from "./hook-runner.ts";
 import { appendPrompt, assistantText, type Message } from "./messages.ts";
 import type { RunSetup } from "./run-config.ts";
 import type { Session } from "./session.ts";
@@ -16,6 +17,7 @@ export interface HeadlessOptions {
   outputFormat: OutputFormat;
   verbose: boolean;
   session: Session;
+  hooks?: HookDispatcher;
   write: (line: string) => void;
   writeErr: (line: string) => void;
   signal: AbortSignal;
@@ -24,7 +26,7 @@ export interface HeadlessOptions {
 }
 
 function subtypeOf(outcome: AgentOutcome): wire.ResultInfo["subtype"] {
-  if (outcome.reason === "end_turn") return "success";
+  if (outcome.reason === "end_turn" || outcome.reason === "stopped") return "success";
   if (outcome.reason === "max_turns") return "error_max_turns";
   return "error_during_execution";
 }
@@ -39,7 +41,7 @@ function errorText(outcome: AgentOutcome, maxTurns: number | undefined): string 
 }
 
 function exitCode(outcome: AgentOutcome, interruptedBy: "SIGINT" | "SIGTERM" | undefined): number {
-  if (outcome.reason === "end_turn") return EXIT.ok;
+  if (outcome.reason === "end_turn" || outcome.reason === "stopped") return EXIT.ok;
   if (outcome.reason === "max_turns") return EXIT.maxTurns;
   if (outcome.reason === "aborted") return interruptedBy === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
   return EXIT.error;
@@ -71,7 +73,24 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
   const denials: wire.ResultInfo["permissionDenials"] = [];
   const structured = new Map<string, unknown>();
   session.recordPermissionMode(setup.permissions.mode);
-  const history: Message[] = appendPrompt(session.history, options.prompt);
+  const hooks = options.hooks;
+  const context: string[] = [];
+  if (hooks?.has("SessionStart")) {
+    const start = await hooks.fire("SessionStart", { source: session.history.length > 0 ? "resume" : "startup", model: agent.model }, session.history.length > 0 ? "resume" : "startup");
+    for (const notice of start.notices) options.writeErr(`hone: ${notice}`);
+    context.push(...start.context);
+  }
+  if (hooks?.has("UserPromptSubmit")) {
+    const submit = await hooks.fire("UserPromptSubmit", { prompt: options.prompt }, undefined, options.signal);
+    for (const notice of submit.notices) options.writeErr(`hone: ${notice}`);
+    if (submit.block || submit.stop) {
+      const why = submit.block?.reason ?? submit.stop?.reason ?? "no reason given";
+      return finishBlocked(options, env, started, `The prompt was blocked by a UserPromptSubmit hook: ${why}`, hooks);
+    }
+    context.push(...submit.context);
+  }
+  const reminder = context.length > 0 ? `\n\n<system-reminder>\n${context.join("\n\n")}\n</system-reminder>` : "";
+  const history: Message[] = appendPrompt(session.history, options.prompt + reminder);
   agent.session.fileHistory?.beginCheckpoint(session.recordPrompt(options.prompt));
   const run = runAgent(history, agent, options.signal);
   let outcome: AgentOutcome;
@@ -99,6 +118,13 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
         denials.push({ tool_name: event.name, tool_use_id: event.id, tool_input: event.input });
         options.writeErr(`hone: denied ${event.name}: ${event.message}`);
         break;
+      case "notice":
+        options.writeErr(`hone: ${event.text}`);
+        break;
+      case "stop_blocked":
+        session.recordPrompt(event.reason);
+        if (options.verbose && !streaming) options.writeErr(`hone: a Stop hook asked to continue: ${event.reason}`);
+        break;
       case "retry":
         emit(wire.retryMessage(env, event));
         if (options.verbose && !streaming) options.writeErr(`hone: ${event.error}; retrying in ${event.delayMs} ms (attempt ${event.attempt}/${event.maxRetries})`);
@@ -108,13 +134,14 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
     }
   }
   await killAllShells(agent.session);
+  if (hooks?.has("SessionEnd")) await fireSessionEnd(hooks, options);
 
   const error = errorText(outcome, agent.maxTurns);
   const finalText = outcome.lastMessage ? assistantText(outcome.lastMessage) : "";
   const result = wire.resultMessage(env, {
     subtype: subtypeOf(outcome),
     isError: outcome.reason !== "end_turn",
-    result: outcome.reason === "end_turn" ? finalText : error,
+    result: outcome.reason === "end_turn" ? finalText : outcome.reason === "stopped" ? (outcome.stopReason ?? finalText) : error,
     errors: error ? [error] : undefined,
     durationMs: performance.now() - started,
     durationApiMs: outcome.apiDurationMs,
@@ -128,6 +155,34 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
   if (streaming) options.write(JSON.stringify(result));
   else if (options.outputFormat === "json") options.write(JSON.stringify(options.verbose ? [...collected, result] : result));
   else if (outcome.reason === "end_turn") options.write(finalText);
+  else if (outcome.reason === "stopped") options.write(outcome.stopReason ?? finalText);
   if (error && options.outputFormat === "text") options.writeErr(`Error: ${error}`);
   return exitCode(outcome, options.interruptedBy());
+}
+
+async function fireSessionEnd(hooks: HookDispatcher, options: HeadlessOptions): Promise<void> {
+  const end = await hooks.fire("SessionEnd", { reason: "other" }, "other");
+  for (const notice of end.notices) options.writeErr(`hone: ${notice}`);
+}
+
+/** A prompt a hook refused: nothing is sent or recorded; the reason goes to the user, exit 1. */
+async function finishBlocked(options: HeadlessOptions, env: wire.Envelope, started: number, message: string, hooks: HookDispatcher): Promise<number> {
+  if (hooks.has("SessionEnd")) await fireSessionEnd(hooks, options);
+  const result = wire.resultMessage(env, {
+    subtype: "error_during_execution",
+    isError: true,
+    result: message,
+    errors: [message],
+    durationMs: performance.now() - started,
+    durationApiMs: 0,
+    numTurns: 0,
+    totalCostUsd: 0,
+    usage: totalUsage(new Map()),
+    modelUsage: {},
+    permissionDenials: [],
+    stopReason: null,
+  });
+  if (options.outputFormat === "text") options.writeErr(`Error: ${message}`);
+  else options.write(JSON.stringify(result));
+  return EXIT.error;
 }

@@ -1,114 +1,143 @@
-// Tool-level permission decisions for headless runs. The full rule system (patterns, settings files,
-// interactive asks) builds on this; here a call is allowed by mode, by an --allowedTools name, or
-// because the tool cannot change anything, and every denial says how to allow it.
-import type { Tool } from "./tool.ts";
+// Turns the rules of every source (settings files, --allowedTools/--disallowedTools, the mode) into the
+// PermissionContext the engine decides with, and wraps the engine into the loop's Authorize function:
+// PreToolUse hooks first, then the decision, then the ask, which a run without a prompt channel turns
+// into a denial that says what was refused and how to allow it.
+import { realpathSync } from "node:fs";
+import { decide } from "./permission-engine.ts";
+import type { Decision, PermissionContext, SandboxPolicy } from "./permission-context.ts";
+import { lintRules } from "./permission-lint.ts";
+import type { PermissionMode } from "./permission-modes.ts";
+import { makeRule, rulesFromFlag, type PermissionRule, type RuleKind, type RuleSource } from "./permission-rules.ts";
+import type { HookDispatcher } from "./hook-runner.ts";
 import type { Authorize, Verdict } from "./tool-runner.ts";
 
-export const PERMISSION_MODES = ["default", "acceptEdits", "plan", "bypassPermissions", "dontAsk"] as const;
-export type PermissionMode = (typeof PERMISSION_MODES)[number];
-
-export function isPermissionMode(value: string): value is PermissionMode {
-  return (PERMISSION_MODES as readonly string[]).includes(value);
-}
-
-/** Tools that change nothing outside hone's own state, so they never need a grant. */
-const HARMLESS = new Set(["TodoWrite", "BashOutput", "KillShell"]);
-const EDIT_TOOLS = new Set(["Write", "Edit", "MultiEdit", "NotebookEdit"]);
-
-export class RuleError extends Error {
-  override name = "RuleError";
-}
-
-/**
- * Splits `--allowedTools "Read,Edit" "Bash(*)"` style values into tool names. Rules with a specifier
- * other than `*` need the pattern matcher, which this build does not have, so they are refused rather
- * than silently widened or ignored.
- */
-export function parseToolNames(values: string[], known: ReadonlySet<string>, flag: string): string[] {
-  const names: string[] = [];
-  for (const value of values) {
-    for (const part of value.split(/[,\s]+/)) {
-      if (part === "") continue;
-      const match = /^([A-Za-z_][\w-]*)(?:\((.*)\))?$/.exec(part);
-      if (!match) throw new RuleError(`${flag}: "${part}" is not a tool rule`);
-      const [, name = "", specifier] = match;
-      if (specifier !== undefined && specifier !== "*" && specifier !== "") {
-        throw new RuleError(`${flag}: "${part}" uses a rule pattern; this version of hone matches whole tools only (use "${name}")`);
-      }
-      if (!known.has(name) && !name.startsWith("mcp__")) {
-        throw new RuleError(`${flag}: unknown tool "${name}". Known tools: ${[...known].join(", ")}`);
-      }
-      names.push(name);
-    }
-  }
-  return names;
-}
-
-export interface PermissionConfig {
-  mode: PermissionMode;
-  allow: ReadonlySet<string>;
-  deny: ReadonlySet<string>;
-}
-
-export function decide(tool: Tool, config: PermissionConfig): Verdict {
-  const name = tool.name;
-  if (config.deny.has(name)) return { allow: false, message: `Permission to use ${name} is denied by --disallowedTools.` };
-  if (config.allow.has(name)) return { allow: true };
-  if (tool.readOnly || HARMLESS.has(name)) return { allow: true };
-  if (config.mode === "bypassPermissions") return { allow: true };
-  if (config.mode === "acceptEdits" && EDIT_TOOLS.has(name)) return { allow: true };
-  if (config.mode === "plan") {
-    return { allow: false, message: `${name} is not available in plan mode: only read-only tools run while planning.` };
-  }
-  return {
-    allow: false,
-    message:
-      `Permission to use ${name} was not granted. This run cannot ask for approval, ` +
-      `so ${name} needs --allowedTools ${name} or --permission-mode acceptEdits/bypassPermissions.`,
-  };
-}
-
-export function authorizer(config: PermissionConfig): Authorize {
-  return async (tool) => decide(tool, config);
-}
+export { isPermissionMode, parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
+export { RuleError } from "./permission-rules.ts";
 
 export interface SettingsRuleInput {
   rule: string;
-  kind: "allow" | "ask" | "deny";
-  where: string;
+  kind: RuleKind;
+  source: RuleSource & { anchor: string };
 }
 
-/**
- * Turns settings rules into whole-tool grants until rule patterns are matched. Erring on the safe
- * side: a pattern allow grants nothing, while a pattern deny or ask withholds the whole tool.
- */
-export function toolRulesFromSettings(rules: SettingsRuleInput[], known: ReadonlySet<string>): { allow: string[]; deny: string[]; warnings: string[] } {
-  const allow: string[] = [];
-  const deny: string[] = [];
+export interface PermissionInputs {
+  mode: PermissionMode;
+  cwd: string;
+  home: string;
+  settingsRules: SettingsRuleInput[];
+  allowedTools: string[];
+  disallowedTools: string[];
+  /** --add-dir and permissions.additionalDirectories, absolute. */
+  directories: string[];
+  readableDirs: string[];
+  knownTools: ReadonlySet<string>;
+  sandbox?: SandboxPolicy;
+}
+
+export interface PermissionSetup {
+  context: PermissionContext;
+  /** Tools a bare-name deny rule removes from the model's list. */
+  removedTools: Set<string>;
+  warnings: string[];
+}
+
+function real(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+export function buildPermissions(inputs: PermissionInputs): PermissionSetup {
   const warnings: string[] = [];
-  const patternAllows: string[] = [];
-  for (const { rule, kind, where } of rules) {
-    const match = /^([A-Za-z_][\w-]*)(?:\((.*)\))?$/.exec(rule.trim());
-    const name = match?.[1];
-    if (!match || !name) {
-      warnings.push(`${where}: "${rule}" is not a permission rule; ignored`);
-      continue;
-    }
-    if (!known.has(name) && !name.startsWith("mcp__")) continue;
-    const whole = match[2] === undefined || match[2] === "" || match[2] === "*";
-    if (kind === "allow") {
-      if (whole) allow.push(name);
-      else patternAllows.push(`${where}: ${rule}`);
-      continue;
-    }
-    deny.push(name);
-    if (kind === "ask") warnings.push(`${where}: ask rule "${rule}" cannot prompt in -p; ${name} is withheld`);
-    else if (!whole) warnings.push(`${where}: deny rule "${rule}" is applied to all of ${name} until patterns are supported`);
+  const fromSettings: PermissionRule[] = [];
+  const texts: { text: string; where: string }[] = [];
+  for (const { rule, kind, source } of inputs.settingsRules) {
+    const at = source.line === undefined ? source.file : `${source.file}:${source.line}`;
+    const made = makeRule(rule, kind, { file: source.file, scope: source.scope, ...(source.line === undefined ? {} : { line: source.line }) }, source.anchor);
+    if (made) fromSettings.push(made);
+    else texts.push({ text: rule, where: at });
   }
-  // Shared Claude Code settings often hold dozens of these: one line, not one per rule.
-  if (patternAllows.length > 0) {
-    const n = patternAllows.length;
-    warnings.push(`${n} allow rule${n === 1 ? "" : "s"} with a pattern grant nothing until rule patterns are supported (${patternAllows[0]}${n > 1 ? ", ..." : ""})`);
+  const rules = [
+    ...fromSettings,
+    ...rulesFromFlag(inputs.allowedTools, "allow", "--allowedTools", inputs.cwd, inputs.knownTools),
+    ...rulesFromFlag(inputs.disallowedTools, "deny", "--disallowedTools", inputs.cwd, inputs.knownTools),
+  ];
+  warnings.push(...lintRules(texts, rules, inputs.knownTools));
+  const removedTools = new Set<string>();
+  for (const rule of rules) {
+    if (rule.kind !== "deny" || rule.specifier !== undefined) continue;
+    for (const name of inputs.knownTools) if (rule.tool === name || rule.tool === "*") removedTools.add(name);
   }
-  return { allow, deny, warnings };
+  const workingDirs = [...new Set([inputs.cwd, ...inputs.directories].map(real))];
+  const context: PermissionContext = {
+    mode: inputs.mode,
+    rules,
+    cwd: inputs.cwd,
+    home: inputs.home,
+    workingDirs,
+    readableDirs: inputs.readableDirs.map(real),
+    ...(inputs.sandbox ? { sandbox: inputs.sandbox } : {}),
+  };
+  return { context, removedTools, warnings };
+}
+
+export type AskAnswer = { allow: true; input?: unknown } | { allow: false; message: string };
+/** Shows an ask to someone who can answer (the terminal UI, an SDK host); absent in plain -p runs. */
+export type Asker = (request: { tool: string; input: unknown; toolUseId: string; decision: Decision }) => Promise<AskAnswer>;
+
+export interface AuthorizerOptions {
+  context: () => PermissionContext;
+  shellCwd: () => string;
+  hooks?: HookDispatcher;
+  ask?: Asker;
+  /** Messages for the user (hook notices, system messages). */
+  notify?: (text: string) => void;
+  /** A hook asked to stop the whole run (continue: false). */
+  stop?: (reason: string | undefined) => void;
+}
+
+function headlessDenial(tool: string, decision: Decision, mode: PermissionMode): string {
+  if (mode === "dontAsk" || decision.behavior === "deny") return `Permission to use ${tool} was denied. ${decision.reason}.`;
+  const narrow = decision.suggestions?.[0];
+  const ways = [`--allowedTools ${tool}`, ...(narrow && narrow !== tool ? [`a narrower rule such as --allowedTools "${narrow}"`] : [])];
+  return (
+    `Permission to use ${tool} was not granted. ${decision.reason}. This run cannot ask for approval, so it was denied. ` +
+    `To allow it: ${ways.join(", or ")}, a permissions.allow rule in settings, or --permission-mode acceptEdits/bypassPermissions.`
+  );
+}
+
+export function createAuthorizer(options: AuthorizerOptions): Authorize {
+  return async ({ tool, input, toolUseId, signal }): Promise<Verdict> => {
+    let effective = input;
+    let hookDecision: "allow" | "deny" | "ask" | undefined;
+    let hookReason: string | undefined;
+    if (options.hooks?.has("PreToolUse")) {
+      const outcome = await options.hooks.fire("PreToolUse", { tool_name: tool.name, tool_input: input, tool_use_id: toolUseId }, tool.name, signal);
+      for (const notice of outcome.notices) options.notify?.(notice);
+      if (outcome.stop) options.stop?.(outcome.stop.reason);
+      if (outcome.block) return { allow: false, message: `Blocked by a PreToolUse hook: ${outcome.block.reason}` };
+      if (outcome.permission) {
+        hookDecision = outcome.permission.decision;
+        hookReason = outcome.permission.reason;
+        if (outcome.permission.updatedInput) effective = outcome.permission.updatedInput;
+      }
+    }
+    const context = options.context();
+    const record = (effective ?? {}) as Record<string, unknown>;
+    const decision = decide({ tool: tool.name, input: record, readOnly: tool.readOnly, shellCwd: options.shellCwd() }, context);
+    const changed = effective === input ? {} : { input: effective };
+    if (hookDecision === "deny") return { allow: false, message: `Denied by a PreToolUse hook${hookReason ? `: ${hookReason}` : ""}` };
+    if (decision.behavior === "deny") return { allow: false, message: headlessDenial(tool.name, decision, context.mode) };
+    const mustAsk = hookDecision === "ask" || (decision.behavior === "ask" && (decision.forced || hookDecision !== "allow"));
+    if (!mustAsk) return { allow: true, ...changed };
+    if (options.hooks?.has("Notification")) {
+      void options.hooks.fire("Notification", { message: `hone needs your permission to use ${tool.name}`, notification_type: "permission_prompt" }, "permission_prompt");
+    }
+    if (!options.ask || context.mode === "dontAsk") return { allow: false, message: headlessDenial(tool.name, decision, context.mode) };
+    const answer = await options.ask({ tool: tool.name, input: effective, toolUseId, decision });
+    if (!answer.allow) return answer;
+    return { allow: true, ...(answer.input !== undefined ? { input: answer.input } : changed) };
+  };
 }

@@ -1,18 +1,29 @@
-// Everything between parsed flags and the first request: settings (with their `env` block applied),
-// instruction files, the session (new, continued, resumed or forked), file history and the run setup.
-// Errors surface as typed exceptions; app.ts turns them into messages and exit codes.
-import { join } from "node:path";
+// Everything between parsed flags and the first request: workspace trust, settings (with their `env`
+// block applied), instruction files, the session (new, continued, resumed or forked), hooks, the
+// sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
+// messages and exit codes.
+import { join, resolve } from "node:path";
 import type { RunOptions } from "./cli.ts";
+import { homeDir } from "./config-dir.ts";
 import { createFileHistory } from "./file-history.ts";
+import { createHookDispatcher, type HookDispatcher } from "./hook-runner.ts";
+import { parseHooks } from "./hooks.ts";
 import { createInstructionTracker, loadInstructions, renderInstructions } from "./instructions.ts";
-import { createLogger } from "./log.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { readableUnder } from "./permission-context.ts";
 import { buildRunSetup, resolveCwd, type RunSetup, type RunSettings } from "./run-config.ts";
+import { startSandbox } from "./sandbox-setup.ts";
 import { cleanupOldSessions, openSession, type Session } from "./session.ts";
+import { scratchRoot } from "./session-state.ts";
 import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./settings.ts";
+import { isTrusted } from "./trust.ts";
 
 export interface PreparedRun {
   session: Session;
   setup: RunSetup;
+  hooks?: HookDispatcher;
+  /** Stops the sandbox proxy and removes its temp folder. */
+  close(): Promise<void>;
 }
 
 /** Settings `env` reaches every child process (Bash, hooks, MCP servers) by being part of ours. */
@@ -29,16 +40,41 @@ function runSettings(loaded: LoadedSettings, instructions: string): RunSettings 
     maxTokens: settings.maxTokens,
     defaultMode: settings.permissions?.defaultMode,
     bypassDisabled: settings.permissions?.disableBypassPermissionsMode === "disable",
-    rules: loaded.rules.map((r) => ({ rule: r.rule, kind: r.kind, where: r.source.line ? `${r.source.file}:${r.source.line}` : r.source.file })),
+    rules: loaded.rules.map((r) => ({ rule: r.rule, kind: r.kind, source: r.source })),
+    directories: loaded.directories.map((d) => d.path),
     instructions,
   };
 }
 
-export function prepareRun(options: RunOptions, writeErr: (line: string) => void): PreparedRun {
+/** One notice listing what an untrusted folder's settings would have done. */
+function reportUntrusted(loaded: LoadedSettings, cwd: string, log: Logger): void {
+  if (loaded.untrusted.length === 0) return;
+  const items = loaded.untrusted.map((u) => `${u.key} (${u.file})`);
+  log.warn(`${cwd} is not a trusted folder, so these project settings were not applied: ${items.join(", ")}. Run "hone trust" there to trust it, or pass --trust for this run.`);
+}
+
+function hookDispatcher(loaded: LoadedSettings, cwd: string, session: Session, mode: () => string, log: Logger): HookDispatcher | undefined {
+  if (loaded.settings.disableAllHooks === true) return undefined;
+  const { hooks, warnings } = parseHooks(loaded.hookLayers);
+  for (const warning of warnings) log.warn(warning);
+  if (hooks.length === 0) return undefined;
+  return createHookDispatcher({
+    hooks,
+    cwd,
+    projectDir: cwd,
+    env: process.env,
+    base: () => ({ session_id: session.id, transcript_path: session.transcriptPath, cwd, permission_mode: mode() }),
+  });
+}
+
+export async function prepareRun(options: RunOptions, writeErr: (line: string) => void): Promise<PreparedRun> {
   const cwd = resolveCwd(options.cwd);
-  const loaded = loadSettings({ cwd, env: process.env, cliSettings: options.settings, settingSources: options.settingSources });
+  const env0 = process.env;
+  const trusted = options.trust || isTrusted(cwd, env0);
+  const loaded = loadSettings({ cwd, env: env0, cliSettings: options.settings, settingSources: options.settingSources, trusted });
   const log = createLogger(loaded.settings.logLevel ?? "warn", (line) => writeErr(line.replace(/\n$/, "")));
   for (const warning of loaded.warnings) log.warn(warning);
+  reportUntrusted(loaded, cwd, log);
   applyEnvironment(loaded);
   const env = process.env;
 
@@ -55,24 +91,43 @@ export function prepareRun(options: RunOptions, writeErr: (line: string) => void
     fork: options.forkSession,
     entrypoint: "cli",
   });
+  let stopSandbox = async (): Promise<void> => undefined;
   try {
     for (const warning of session.warnings) log.warn(warning);
-    const setup = buildRunSetup(options, {
-      cwd,
-      env,
-      place: session,
-      restored: session,
-      settings: runSettings(loaded, renderInstructions(instructions.files)),
-    });
+    const settings = runSettings(loaded, renderInstructions(instructions.files));
+    const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
+    let mode = "default";
+    const hooks = hookDispatcher(loaded, cwd, session, () => mode, log);
+    const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home: homeDir(env), sessionId: session.id, log });
+    stopSandbox = sandbox.stop;
+    const setup = buildRunSetup(
+      { ...options, addDirs: directories },
+      {
+        cwd,
+        env,
+        place: session,
+        restored: session,
+        settings: { ...settings, directories: [] },
+        ...(hooks ? { hooks } : {}),
+        ...(sandbox.policy ? { sandbox: sandbox.policy } : {}),
+        readableDirs: [session.folder, join(scratchRoot(), session.id)],
+        notify: (text) => writeErr(`hone: ${text}`),
+      },
+    );
+    mode = setup.permissions.mode;
     for (const warning of setup.warnings) log.warn(warning);
     const state = setup.agent.session;
+    if (sandbox.instance) state.sandbox = sandbox.instance;
+    const readable = readableUnder(setup.permissions);
+    if (readable) state.canRead = readable;
     state.instructions = createInstructionTracker(cwd, instructions.files.map((f) => f.path), env);
     if (options.persistSession) {
       state.fileHistory = createFileHistory(join(session.folder, "file-history"));
       cleanupOldSessions(env, loaded.settings.cleanupPeriodDays ?? DEFAULT_CLEANUP_DAYS);
     }
-    return { session, setup };
+    return { session, setup, ...(hooks ? { hooks } : {}), close: () => stopSandbox() };
   } catch (error) {
+    await stopSandbox();
     session.close();
     throw error;
   }

@@ -7,7 +7,10 @@ import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { chooseModel, modelInfo, resolveModel } from "./models.ts";
 import { isDirectory } from "./paths.ts";
-import { authorizer, isPermissionMode, parseToolNames, toolRulesFromSettings, type PermissionConfig, type PermissionMode, type SettingsRuleInput } from "./permissions.ts";
+import type { HookDispatcher } from "./hook-runner.ts";
+import type { PermissionContext, SandboxPolicy } from "./permission-context.ts";
+import { buildPermissions, createAuthorizer, parsePermissionMode, type Asker, type PermissionMode, type SettingsRuleInput } from "./permissions.ts";
+import type { RunControl } from "./tool-hooks.ts";
 import type { ThinkingConfig } from "./provider.ts";
 import { retryPolicy } from "./retry.ts";
 import { createSessionState } from "./session-state.ts";
@@ -15,13 +18,14 @@ import { buildSystemPrompt } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
 import { builtinTools } from "./tools/index.ts";
 import { VERSION } from "./version.ts";
+import { homeDir } from "./config-dir.ts";
 
 type Env = Record<string, string | undefined>;
 
 export interface RunSetup {
   agent: AgentConfig;
   credentials: Credentials;
-  permissions: PermissionConfig;
+  permissions: PermissionContext;
   cwd: string;
   /** Settings rules that could only be applied approximately. */
   warnings: string[];
@@ -56,8 +60,7 @@ export function thinkingFor(model: string, budget: number | undefined): Thinking
   return { type: "enabled", budget_tokens: Math.max(1024, budget) };
 }
 
-export function selectTools(all: Tool[], disallowed: string[]): Tool[] {
-  const removed = new Set(disallowed);
+export function selectTools(all: Tool[], removed: ReadonlySet<string>): Tool[] {
   return all.filter((tool) => !removed.has(tool.name));
 }
 
@@ -69,9 +72,8 @@ export interface Restored {
 
 /** A resumed session keeps its mode, except bypassPermissions, which must be asked for again. */
 export function restoredMode(restored: Restored | undefined): PermissionMode | undefined {
-  const mode = restored?.permissionMode;
-  if (mode === undefined || !isPermissionMode(mode) || mode === "bypassPermissions") return undefined;
-  return mode;
+  const mode = restored?.permissionMode === undefined ? undefined : parsePermissionMode(restored.permissionMode);
+  return mode === "bypassPermissions" ? undefined : mode;
 }
 
 export interface SessionPlace {
@@ -84,9 +86,11 @@ export interface SessionPlace {
 export interface RunSettings {
   model?: string;
   maxTokens?: number;
-  defaultMode?: PermissionMode;
+  defaultMode?: string;
   bypassDisabled?: boolean;
   rules: SettingsRuleInput[];
+  /** permissions.additionalDirectories, absolute. */
+  directories?: string[];
   instructions?: string;
 }
 
@@ -98,20 +102,29 @@ export interface RunInputs {
   place: SessionPlace;
   restored?: Restored;
   settings?: RunSettings;
+  hooks?: HookDispatcher;
+  sandbox?: SandboxPolicy;
+  /** Folders hone points the model at (session files): readable without asking. */
+  readableDirs?: string[];
+  /** Asks the user or the SDK host; absent in plain -p runs, where an ask is a denial. */
+  ask?: Asker;
+  notify?: (text: string) => void;
 }
 
-function permissionConfig(options: RunOptions, inputs: RunInputs, known: ReadonlySet<string>): { config: PermissionConfig; warnings: string[] } {
-  const fromSettings = toolRulesFromSettings(inputs.settings?.rules ?? [], known);
-  const mode = options.permissionMode ?? restoredMode(inputs.restored) ?? inputs.settings?.defaultMode ?? "default";
-  if (mode === "bypassPermissions" && inputs.settings?.bypassDisabled) {
-    throw new UsageError("bypassPermissions is disabled by settings (permissions.disableBypassPermissionsMode)");
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** --permission-mode (or --dangerously-skip-permissions) > resumed session > settings defaultMode > default. */
+export function chooseMode(options: RunOptions, inputs: RunInputs): PermissionMode {
+  const fromSettings = inputs.settings?.defaultMode === undefined ? undefined : parsePermissionMode(inputs.settings.defaultMode);
+  const mode = options.permissionMode ?? restoredMode(inputs.restored) ?? fromSettings ?? "default";
+  if (mode !== "bypassPermissions") return mode;
+  if (inputs.settings?.bypassDisabled) throw new UsageError("bypassPermissions is disabled by settings (permissions.disableBypassPermissionsMode)");
+  if (isRoot() && !inputs.env.IS_SANDBOX && !inputs.env.HONE_SANDBOX) {
+    throw new UsageError("bypassPermissions (--dangerously-skip-permissions) is refused when running as root, unless inside a sandbox (set IS_SANDBOX=1 in a container)");
   }
-  const config: PermissionConfig = {
-    mode,
-    allow: new Set([...fromSettings.allow, ...parseToolNames(options.allowedTools, known, "--allowedTools")]),
-    deny: new Set([...fromSettings.deny, ...parseToolNames(options.disallowedTools, known, "--disallowedTools")]),
-  };
-  return { config, warnings: fromSettings.warnings };
+  return mode;
 }
 
 export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup {
@@ -121,7 +134,19 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const info = modelInfo(model);
   const all = builtinTools();
   const known = new Set(all.map((t) => t.name));
-  const { config: permissions, warnings } = permissionConfig(options, inputs, known);
+  const setup = buildPermissions({
+    mode: chooseMode(options, inputs),
+    cwd,
+    home: homeDir(env),
+    settingsRules: inputs.settings?.rules ?? [],
+    allowedTools: options.allowedTools,
+    disallowedTools: options.disallowedTools,
+    directories: [...(inputs.settings?.directories ?? []), ...options.addDirs],
+    readableDirs: inputs.readableDirs ?? [],
+    knownTools: known,
+    ...(inputs.sandbox ? { sandbox: inputs.sandbox } : {}),
+  });
+  const { context: permissions, warnings } = setup;
   const budget = options.maxThinkingTokens ?? envNumber(env, "MAX_THINKING_TOKENS");
   const thinking = thinkingFor(model, budget);
   let maxTokens = Math.min(info.maxOutputTokens, (inputs.settings?.maxTokens ?? envNumber(env, "HONE_MAX_TOKENS", "CLAUDE_CODE_MAX_OUTPUT_TOKENS") ?? 32_000));
@@ -143,18 +168,29 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: isGitRepo(cwd) },
     { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions },
   );
+  const session = createSessionState(place.id, cwd, dirname(place.folder));
+  const control: RunControl = {};
   const agent: AgentConfig = {
     provider,
     model,
     system,
-    tools: selectTools(all, [...permissions.deny]),
+    tools: selectTools(all, setup.removedTools),
     maxTokens,
     thinking,
     maxTurns: options.maxTurns,
     retry: retryPolicy(env),
-    session: createSessionState(place.id, cwd, dirname(place.folder)),
+    session,
     projectDir: cwd,
-    authorize: authorizer(permissions),
+    authorize: createAuthorizer({
+      context: () => permissions,
+      shellCwd: () => session.cwd,
+      ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
+      ...(inputs.ask ? { ask: inputs.ask } : {}),
+      ...(inputs.notify ? { notify: inputs.notify } : {}),
+      stop: (reason) => Object.assign(control, { stopped: true, stopReason: reason }),
+    }),
+    ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
+    control,
   };
   return { agent, credentials, permissions, cwd, warnings };
 }

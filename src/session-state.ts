@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FileHistory } from "./file-history.ts";
+import type { Sandbox } from "./sandbox.ts";
 
 /** What we knew about a file when the model last read or wrote it. */
 export interface FileStamp {
@@ -43,8 +44,12 @@ export interface SessionState {
   readonly spillDir: string;
   /** Lazily loads instruction files of subfolders the model reads into; Read appends what it returns. */
   instructions?: { onFileRead(absPath: string): string | undefined };
+  /** False for paths a Read deny rule covers: Grep and Glob leave them out of their results. */
+  canRead?: (absPath: string) => boolean;
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
   fileHistory?: FileHistory;
+  /** When set, Bash commands run confined in it (see sandbox.ts). */
+  sandbox?: Sandbox;
 }
 
 /** Where an unsaved session keeps its scratch files (large outputs): $TMPDIR/hone/<id>. */

@@ -4,7 +4,7 @@
 // then goes through SETTINGS_SCHEMA, which fills the documented defaults.
 import { z } from "zod";
 import { LOG_LEVELS } from "./log.ts";
-import { PERMISSION_MODES } from "./permissions.ts";
+import { PERMISSION_MODES } from "./permission-modes.ts";
 
 /** Transcript retention when cleanupPeriodDays is unset; consumers apply it. */
 export const DEFAULT_CLEANUP_DAYS = 30;
@@ -19,7 +19,7 @@ const permissions = z.object({
   ask: z.array(str).optional(),
   deny: z.array(str).optional(),
   additionalDirectories: z.array(str).optional(),
-  defaultMode: z.enum(PERMISSION_MODES).optional(),
+  defaultMode: z.enum([...PERMISSION_MODES, "manual"]).optional(),
   disableBypassPermissionsMode: z.literal("disable").optional(),
 });
 
@@ -43,16 +43,29 @@ const ultraplan = z.object({
   model: str.optional(),
 });
 
+const sandbox = z.object({
+  enabled: bool.optional(),
+  autoAllowBashIfSandboxed: bool.optional(),
+  allowUnsandboxedCommands: bool.optional(),
+  excludedCommands: z.array(str).optional(),
+  failIfUnavailable: bool.optional(),
+  bwrapPath: str.optional(),
+  network: z.object({ allowedDomains: z.array(str).optional() }).optional(),
+  filesystem: z.object({ allowWrite: z.array(str).optional(), denyRead: z.array(str).optional() }).optional(),
+});
+
 /** Hooks are only checked for shape here (event → list of objects); the hooks module validates fully. */
 const hooks = z.record(z.string(), z.array(z.record(z.string(), z.unknown())));
 
 /** Tables whose own keys are known, used to spot unknown nested keys. */
-export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan } as const;
+export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan, sandbox } as const;
 
 export const FILE_SCHEMA = z.object({
   permissions: permissions.optional(),
   env: z.record(z.string(), str).optional(),
   hooks: hooks.optional(),
+  disableAllHooks: bool.optional(),
+  sandbox: sandbox.optional(),
   model: str.optional(),
   maxTokens: positiveInt.optional(),
   cleanupPeriodDays: int("an integer of at least 1").min(1, { error: "must be at least 1" }).optional(),
@@ -97,13 +110,14 @@ export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   "$schema", "apiKeyHelper", "statusLine", "outputStyle", "theme", "spinnerTipsEnabled", "spinnerVerbs",
   "spinnerTipsOverride", "includeCoAuthoredBy", "attribution", "enabledPlugins", "extraKnownMarketplaces",
   "enableAllProjectMcpServers", "enabledMcpjsonServers", "disabledMcpjsonServers", "allowedMcpServers",
-  "deniedMcpServers", "useEnterpriseMcpConfigOnly", "alwaysThinkingEnabled", "disableAllHooks",
+  "deniedMcpServers", "useEnterpriseMcpConfigOnly", "alwaysThinkingEnabled",
   "forceLoginMethod", "forceLoginOrgUUID", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh",
-  "otelHeadersHelper", "sandbox", "companyAnnouncements", "editorMode", "verbose", "respectGitignore",
+  "otelHeadersHelper", "companyAnnouncements", "editorMode", "verbose", "respectGitignore",
   "fileSuggestion", "language", "autoUpdatesChannel", "autoUpdates", "plansDirectory", "autoCompactEnabled",
   "autoMemoryEnabled", "claudeMdExcludes", "skillOverrides", "disableSkillShellExecution",
   "respondToBashCommands", "agent", "effortLevel", "fallbackModel", "availableModels", "ignorePatterns",
   "feedbackSurveyState", "allowManagedHooksOnly", "allowManagedPermissionRulesOnly",
   "allowManagedMcpServersOnly", "strictKnownMarketplaces", "requiredMinimumVersion", "disableSideloadFlags",
-  "permissions.disableAutoMode",
+  "permissions.disableAutoMode", "sandbox.ignoreViolations", "sandbox.enableWeakerNestedSandbox", "sandbox.socatPath",
+  "sandbox.ripgrep", "sandbox.credentials",
 ]);

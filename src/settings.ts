@@ -5,8 +5,8 @@
 // that does not parse or has a wrong-typed value is an error naming file, line and key; nothing here
 // ever writes to a settings file (a peer reset and rewrote users' files on a parse error).
 import { readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
-import { claudeHome, honeHome, type Env } from "./config-dir.ts";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { claudeHome, homeDir, honeHome, type Env } from "./config-dir.ts";
 import { isLogLevel } from "./log.ts";
 import { isPlain, parseJsonSource, setOwn, SettingsError, type KeyPath, type ParsedSource, type Plain } from "./settings-parse.ts";
 import { FILE_SCHEMA, IGNORED_KEYS, NESTED_SCHEMAS, SETTINGS_DEFAULTS, SETTINGS_SCHEMA, type Settings, type SettingsFile } from "./settings-schema.ts";
@@ -31,12 +31,25 @@ export interface LoadOptions {
   /** Like --setting-sources: which of user/project/local to read (cli, environment and managed always apply). */
   settingSources?: SettingSource[];
   managedPaths?: readonly string[];
+  /**
+   * Whether the project folder is trusted. Untrusted project and local files may only tighten: their
+   * hooks, env, allow rules, extra directories, loosening defaultMode and sandbox settings are skipped.
+   */
+  trusted?: boolean;
+}
+
+export interface SettingsSource {
+  file: string;
+  line?: number;
+  scope: SettingsScope;
+  /** Where `/path` rule specifiers and relative directories of this file are anchored. */
+  anchor: string;
 }
 
 export interface SettingsRule {
   rule: string;
   kind: RuleKind;
-  source: { file: string; line?: number; scope: SettingsScope };
+  source: SettingsSource;
 }
 
 export interface LoadedSettings {
@@ -45,6 +58,12 @@ export interface LoadedSettings {
   env: Env;
   files: { path: string; scope: string; status: "loaded" | "missing" }[];
   rules: SettingsRule[];
+  /** permissions.additionalDirectories entries, resolved against their file's anchor. */
+  directories: { path: string; source: SettingsSource }[];
+  /** Each file's raw `hooks` value with where it came from (the hooks module validates them). */
+  hookLayers: { hooks: unknown; source: { file: string; scope: SettingsScope } }[];
+  /** Keys of untrusted project files that were not applied. */
+  untrusted: { file: string; key: string }[];
   warnings: string[];
   ignoredKeys: { file: string; key: string }[];
 }
@@ -139,6 +158,9 @@ interface Accumulator {
   warnings: string[];
   ignoredKeys: { file: string; key: string }[];
   rules: SettingsRule[];
+  directories: LoadedSettings["directories"];
+  hookLayers: LoadedSettings["hookLayers"];
+  untrusted: LoadedSettings["untrusted"];
 }
 
 /** Sorts a file's keys into known, ignored-for-now (listed for doctor) and unknown (one warning each). */
@@ -162,7 +184,39 @@ function reviewKeys(file: string, source: ParsedSource, acc: Accumulator): void 
   for (const path of source.unknown) flag(path, false);
 }
 
-function readLayer(candidate: Candidate, text: string, acc: Accumulator): SettingsFile {
+/** Keys an untrusted repository could use to run code or loosen permissions. */
+const LOOSENING_KEYS = ["hooks", "env", "apiKeyHelper", "statusLine", "sandbox", "enableAllProjectMcpServers", "enabledMcpjsonServers", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh", "otelHeadersHelper", "fileSuggestion"] as const;
+
+function withoutLoosening(data: SettingsFile, raw: Plain, file: string, acc: Accumulator): SettingsFile {
+  const out: Plain = { ...(data as Plain) };
+  for (const key of LOOSENING_KEYS) {
+    if (!(key in raw)) continue;
+    delete out[key];
+    acc.untrusted.push({ file, key });
+  }
+  const permissions = data.permissions;
+  if (permissions) {
+    const kept: Plain = { ...(permissions as Plain) };
+    for (const key of ["allow", "additionalDirectories"] as const) {
+      if (permissions[key] === undefined) continue;
+      delete kept[key];
+      acc.untrusted.push({ file, key: `permissions.${key}` });
+    }
+    if (permissions.defaultMode === "acceptEdits" || permissions.defaultMode === "bypassPermissions") {
+      delete kept.defaultMode;
+      acc.untrusted.push({ file, key: "permissions.defaultMode" });
+    }
+    out.permissions = kept;
+  }
+  return out as SettingsFile;
+}
+
+function anchorOf(candidate: Candidate, cwd: string): string {
+  if (candidate.scope === "project" || candidate.scope === "local" || candidate.inline !== undefined) return cwd;
+  return dirname(candidate.path);
+}
+
+function readLayer(candidate: Candidate, text: string, acc: Accumulator, options: LoadOptions): SettingsFile {
   const file = candidate.path;
   const source = candidate.format === "toml" ? parseTomlSource(text, file) : parseJsonSource(text, file);
   const result = FILE_SCHEMA.safeParse(source.data);
@@ -175,13 +229,22 @@ function readLayer(candidate: Candidate, text: string, acc: Accumulator): Settin
   }
   // Keys are reviewed only once the file is valid so a broken file reports its error, not noise.
   reviewKeys(file, source, acc);
+  const inRepository = candidate.scope === "project" || candidate.scope === "local";
+  const data = inRepository && options.trusted !== true ? withoutLoosening(result.data, source.data, file, acc) : result.data;
+  const anchor = anchorOf(candidate, options.cwd);
+  const at = (path: KeyPath): SettingsSource => {
+    const line = source.where(path).line;
+    return { file, scope: candidate.scope, anchor, ...(line === undefined ? {} : { line }) };
+  };
   for (const kind of ["allow", "ask", "deny"] as const) {
-    (result.data.permissions?.[kind] ?? []).forEach((rule, i) => {
-      const line = source.where(["permissions", kind, i]).line;
-      acc.rules.push({ rule, kind, source: { file, scope: candidate.scope, ...(line === undefined ? {} : { line }) } });
-    });
+    (data.permissions?.[kind] ?? []).forEach((rule, i) => acc.rules.push({ rule, kind, source: at(["permissions", kind, i]) }));
   }
-  return result.data;
+  (data.permissions?.additionalDirectories ?? []).forEach((dir, i) => {
+    const expanded = dir === "~" || dir.startsWith("~/") ? join(homeDir(options.env), dir.slice(1)) : dir;
+    acc.directories.push({ path: resolve(anchor, expanded), source: at(["permissions", "additionalDirectories", i]) });
+  });
+  if (data.hooks !== undefined) acc.hookLayers.push({ hooks: data.hooks, source: { file, scope: candidate.scope } });
+  return data;
 }
 
 /** Arrays concatenate (repeated plain values kept once), objects merge key by key, scalars: later wins. */
@@ -226,7 +289,7 @@ function environmentLayer(env: Env, onError: (error: SettingsError) => void): Pl
 }
 
 function collect(options: LoadOptions, strict: boolean): SettingsReport {
-  const acc: Accumulator = { warnings: [], ignoredKeys: [], rules: [] };
+  const acc: Accumulator = { warnings: [], ignoredKeys: [], rules: [], directories: [], hookLayers: [], untrusted: [] };
   const files: SettingsReport["files"] = [];
   const errors: SettingsError[] = [];
   const fail = (error: SettingsError) => {
@@ -246,7 +309,7 @@ function collect(options: LoadOptions, strict: boolean): SettingsReport {
         files.push({ path: candidate.path, scope: candidate.scope, status: "missing" });
         continue;
       }
-      const layer = readLayer(candidate, text, acc);
+      const layer = readLayer(candidate, text, acc, options);
       if (candidate.scope === "managed") managed = merge(managed, layer) as Plain;
       else merged = merge(merged, layer) as Plain;
       files.push({ path: candidate.path, scope: candidate.scope, status: "loaded" });
@@ -266,6 +329,9 @@ function collect(options: LoadOptions, strict: boolean): SettingsReport {
     env,
     files: files.flatMap((f) => (f.status === "error" ? [] : [{ path: f.path, scope: f.scope, status: f.status }])),
     rules: acc.rules,
+    directories: acc.directories,
+    hookLayers: acc.hookLayers,
+    untrusted: acc.untrusted,
     warnings: acc.warnings,
     ignoredKeys: acc.ignoredKeys,
   };

@@ -2,9 +2,10 @@
 // everything it started), stdout and stderr merged into one pipe, memory-bounded output capture with
 // the overflow written through to a file, and the final working directory reported back.
 import { spawn } from "node:child_process";
-import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { accessSync, appendFileSync, closeSync, constants, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import type { Sandbox } from "./sandbox.ts";
 
 /** Output kept in memory per command; anything beyond is only in the file. */
 export const DEFAULT_MEMORY_CHARS = 10_000_000;
@@ -93,6 +94,14 @@ export class OutputBuffer {
     return this.chunks[0] ?? "";
   }
 
+  /** Adds a line of hone's own after finish(): kept in memory and appended to the file if there is one. */
+  note(text: string): void {
+    this.chunks.push(text);
+    this.size += text.length;
+    this.total += text.length;
+    if (this.path !== undefined) appendFileSync(this.path, text);
+  }
+
   /** Flush the decoder and close the file. */
   finish(): void {
     this.pushText(this.decoder.decode());
@@ -166,6 +175,8 @@ export interface ShellExit {
   /** Working directory the command ended in, if it could be recorded. */
   cwd: string | undefined;
   spawnError?: string;
+  /** Set when the sandbox had to repair something the command changed. */
+  sandboxNote?: string;
 }
 
 export interface ShellProcess {
@@ -195,16 +206,19 @@ export function spawnShell(opts: {
   outputFile: () => string;
   memoryChars?: number;
   alwaysToFile?: boolean;
+  /** Run confined; bwrap becomes the group leader, so killing the group still reaches everything. */
+  sandbox?: Sandbox;
 }): ShellProcess {
   const buffer = new OutputBuffer(opts.outputFile, opts.memoryChars, opts.alwaysToFile);
-  const cwdFile = join(tmpdir(), `hone-cwd-${process.pid}-${Date.now()}-${++tempCounter}`);
+  // Inside the sandbox /tmp is private, so the marker goes to the session TMPDIR both sides can see.
+  const cwdFile = join(opts.sandbox?.tmpDir ?? tmpdir(), `hone-cwd-${process.pid}-${Date.now()}-${++tempCounter}`);
   const shell = resolveShell();
-  const child = spawn(shell, ["-c", WRAPPER, basename(shell), opts.command, cwdFile], {
-    cwd: opts.cwd,
-    env: { ...process.env, HONE: "1", CLAUDECODE: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+  let file = shell;
+  let args = ["-c", WRAPPER, basename(shell), opts.command, cwdFile];
+  let env: Record<string, string | undefined> = { ...process.env, HONE: "1", CLAUDECODE: "1" };
+  let after: (() => string | undefined) | undefined;
+  if (opts.sandbox) ({ file, args, env, after } = opts.sandbox.wrap({ file, args, cwd: opts.cwd, env }));
+  const child = spawn(file, args, { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const pid = child.pid;
   child.stdout.on("data", (b: Uint8Array) => buffer.pushBytes(b));
   // The wrapper sends stderr to stdout; this only catches the shell's own startup complaints.
@@ -232,7 +246,8 @@ export function spawnShell(opts: {
       const code = exit?.code ?? null;
       const signal = exit?.signal ?? null;
       const exitCode = code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : null);
-      resolve({ exitCode, signal, cwd, ...(spawnError ? { spawnError } : {}) });
+      const sandboxNote = after?.();
+      resolve({ exitCode, signal, cwd, ...(spawnError ? { spawnError } : {}), ...(sandboxNote ? { sandboxNote } : {}) });
     };
     child.on("error", (error) => settle(error.message));
     child.on("exit", (code, signal) => {
@@ -275,6 +290,7 @@ export async function runCommand(opts: {
   signal: AbortSignal;
   outputFile: () => string;
   memoryChars?: number;
+  sandbox?: Sandbox;
 }): Promise<CommandResult> {
   const proc = spawnShell(opts);
   let timedOut = false;

@@ -17,6 +17,8 @@ export interface Subcommand {
 /** Each entry loads its module on demand so the agent path never pays for the subcommands. */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   // entries: one line per subcommand
+  permissions: { summary: "List permission rules and their sources, or check what a tool call would get", run: async (args, io) => (await import("./permissions-command.ts")).permissionsCommand(args, io) },
+  trust: { summary: "Trust this folder so its project hooks, MCP servers and allow rules apply", run: async (args, io) => (await import("./trust-command.ts")).trustCommand(args, io) },
   doctor: { summary: "Check the install, settings files, API key, model and writable folders", run: async (args, io) => (await import("./doctor.ts")).doctorCommand(args, io) },
   memory: { summary: "List the instruction files (CLAUDE.md, AGENTS.md, ...) loaded here", run: async (args, io) => (await import("./memory-command.ts")).memoryCommand(args, io) },
   sessions: { summary: "List saved sessions here (--all: every project), most recent first", run: async (args, io) => (await import("./sessions-command.ts")).sessionsCommand(args, io) },

@@ -16,9 +16,16 @@ function describeIssues(error: z.ZodError): string {
     .join("\n");
 }
 
-export type Verdict = { allow: true } | { allow: false; message: string };
+/** An allow may replace the input (a hook's or the user's edit); it is validated again before use. */
+export type Verdict = { allow: true; input?: unknown } | { allow: false; message: string };
+export interface AuthorizeRequest {
+  tool: Tool;
+  input: unknown;
+  toolUseId: string;
+  signal: AbortSignal;
+}
 /** Decides whether a validated call may run; a denial becomes an is_error result carrying its message. */
-export type Authorize = (tool: Tool, input: unknown) => Promise<Verdict>;
+export type Authorize = (request: AuthorizeRequest) => Promise<Verdict>;
 
 export async function runTool(
   tools: ReadonlyMap<string, Tool>,
@@ -36,13 +43,19 @@ export async function runTool(
   if (!parsed.success) {
     return errorResult(`InputValidationError: ${name} was called with invalid input:\n${describeIssues(parsed.error)}`);
   }
+  let input: unknown = parsed.data;
   if (authorize) {
-    const verdict = await authorize(tool, parsed.data);
+    const verdict = await authorize({ tool, input, toolUseId: ctx.toolUseId, signal: ctx.signal });
     if (!verdict.allow) return errorResult(verdict.message);
+    if (verdict.input !== undefined) {
+      const replaced = tool.input.safeParse(verdict.input);
+      if (!replaced.success) return errorResult(`InputValidationError: the input given when ${name} was approved is invalid:\n${describeIssues(replaced.error)}`);
+      input = replaced.data;
+    }
   }
   if (ctx.signal.aborted) return errorResult("Interrupted before the tool ran.");
   try {
-    return await tool.run(parsed.data, ctx);
+    return await tool.run(input, ctx);
   } catch (error) {
     if (error instanceof ToolError) return errorResult(error.message);
     if (ctx.signal.aborted) return errorResult("Interrupted before the tool finished.");

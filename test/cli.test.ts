@@ -1,6 +1,5 @@
 import { expect, test } from "bun:test";
 import { parseArgs, UsageError } from "../src/cli.ts";
-import { parseToolNames, RuleError, toolRulesFromSettings } from "../src/permissions.ts";
 import { chooseModel, modelInfo, resolveModel } from "../src/models.ts";
 
 test("accepts --flag value and --flag=value alike", () => {
@@ -28,13 +27,6 @@ test("refuses unknown flags, repeated single-value flags and bad values", () => 
   expect(() => parseArgs(["x", "--output-format", "json"])).toThrow("only works with -p");
 });
 
-test("tool rules: bare names and Tool(*) only", () => {
-  const known = new Set(["Read", "Bash"]);
-  expect(parseToolNames(["Read,Bash(*)", "mcp__github"], known, "--allowedTools")).toEqual(["Read", "Bash", "mcp__github"]);
-  expect(() => parseToolNames(["Bash(git log:*)"], known, "--allowedTools")).toThrow(RuleError);
-  expect(() => parseToolNames(["read"], known, "--allowedTools")).toThrow('unknown tool "read"');
-});
-
 test("model aliases resolve through the table and the environment", () => {
   expect(resolveModel("sonnet", {})).toBe("claude-sonnet-4-6");
   expect(resolveModel("HAIKU", {})).toBe("claude-haiku-4-5");
@@ -56,23 +48,6 @@ test("session flags: hyphenated switches never swallow the prompt; bad combinati
   expect(() => parseArgs(["-p", "x", "-c", "-r", "abc"])).toThrow(/cannot be used together/);
   expect(() => parseArgs(["-p", "x", "--setting-sources", "user,remote"])).toThrow(/unknown source "remote"/);
   expect(() => parseArgs(["-p", "x", "-r"])).toThrow(UsageError);
-});
-
-test("settings rules until patterns land: pattern allows grant nothing (one warning), pattern denies and asks withhold the tool", () => {
-  const known = new Set(["Bash", "Read", "Write"]);
-  const rules = [
-    { rule: "Bash(npm test:*)", kind: "allow" as const, where: "a.json:3" },
-    { rule: "Bash(git status)", kind: "allow" as const, where: "a.json:4" },
-    { rule: "Read", kind: "allow" as const, where: "a.json:5" },
-    { rule: "Write(/etc/**)", kind: "deny" as const, where: "a.json:8" },
-    { rule: "WebFetch", kind: "deny" as const, where: "a.json:9" },
-  ];
-  const out = toolRulesFromSettings(rules, known);
-  expect(out.allow).toEqual(["Read"]);
-  expect(out.deny).toEqual(["Write"]);
-  expect(out.warnings.filter((w) => w.includes("allow rules"))).toHaveLength(1);
-  expect(out.warnings.join("\n")).toContain("a.json:8");
-  expect(toolRulesFromSettings([{ rule: "Bash", kind: "ask", where: "b" }], known).deny).toEqual(["Bash"]);
 });
 
 test("one model precedence for runs and doctor: --model, resumed, HONE_MODEL, ANTHROPIC_MODEL, settings, default", () => {

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { startBackgroundShell, trackLingeringGroup } from "../background-shells.ts";
+import { isExcluded, type Sandbox } from "../sandbox.ts";
 import { ensureSpillDir, type SessionState } from "../session-state.ts";
 import { isDirectory } from "../paths.ts";
 import { isErrorExit, runCommand, type CommandResult } from "../shell.ts";
@@ -25,6 +26,15 @@ export function outputLimits(): Limits {
   return { maxLines: DEFAULT_LIMITS.maxLines, maxChars: envInt("BASH_MAX_OUTPUT_LENGTH", 30_000) };
 }
 
+/** The sandbox this command runs in, if any: excluded programs and approved escapes run outside. */
+function chooseSandbox(session: SessionState, command: string, disable: boolean | undefined, notes: string[]): Sandbox | undefined {
+  const sandbox = session.sandbox;
+  if (!sandbox || isExcluded(command, sandbox.excludedCommands)) return undefined;
+  if (!disable) return sandbox;
+  if (sandbox.allowUnsandboxed) return undefined;
+  notes.push("dangerouslyDisableSandbox was ignored: the sandbox settings do not allow commands outside it.");
+  return sandbox;
+}
 
 // Colour and cursor escapes: the output is not a terminal, so they are only noise to the model.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
@@ -60,7 +70,8 @@ const description = `Runs a command in the user's shell (bash or zsh) and return
 - A non-zero exit status is an error, except status 1 from grep, rg, find, diff, test, git diff and git grep (no match / differences).
 - run_in_background: true returns an id (bash_1, ...) at once, for servers, watchers and long builds; read new output with BashOutput and stop it with KillShell. Don't add \`&\` yourself.
 - For files, prefer the Read, Edit, Write, Glob and Grep tools over cat, sed, find and grep. Quote paths with spaces; join dependent steps with &&.
-- description: 5-10 words saying what the command does.`;
+- description: 5-10 words saying what the command does.
+- When hone's sandbox is on, commands can write only in the working folders and $TMPDIR and reach only allowed domains; a failure it caused says so. dangerouslyDisableSandbox: true runs one command outside it, only after such a failure; the user is asked first.`;
 
 export const bashTool = defineTool({
   name: "Bash",
@@ -71,6 +82,10 @@ export const bashTool = defineTool({
     timeout: z.number().positive().optional().describe("Timeout in milliseconds (maximum 600000)"),
     description: z.string().optional().describe("Short description of what the command does, 5-10 words"),
     run_in_background: z.boolean().optional().describe("Start the command and return its id without waiting"),
+    dangerouslyDisableSandbox: z
+      .boolean()
+      .optional()
+      .describe("Run outside hone's sandbox; only after the sandbox blocked the command, needs the user's approval"),
   }),
   async run(input, ctx) {
     const notes: string[] = [];
@@ -79,9 +94,10 @@ export const bashTool = defineTool({
       notes.push(`Shell cwd was reset to ${ctx.projectDir} because ${cwd} no longer exists.`);
       cwd = ctx.session.cwd = ctx.projectDir;
     }
+    const sandbox = chooseSandbox(ctx.session, input.command, input.dangerouslyDisableSandbox, notes);
 
     if (input.run_in_background) {
-      const shell = startBackgroundShell(ctx.session, { command: input.command, cwd });
+      const shell = startBackgroundShell(ctx.session, { command: input.command, cwd, ...(sandbox ? { sandbox } : {}) });
       const text = [
         `Command started in the background with id ${shell.id}.`,
         `Read its new output with BashOutput (bash_id "${shell.id}"); stop it with KillShell.`,
@@ -101,6 +117,7 @@ export const bashTool = defineTool({
       timeoutMs,
       signal: ctx.signal,
       outputFile: () => join(ensureSpillDir(ctx.session), `bash-${Date.now()}-${++spillCounter}.txt`),
+      ...(sandbox ? { sandbox } : {}),
     });
     if (result.spawnError) throw new ToolError(`Could not start the shell: ${result.spawnError}`);
     if (result.cwd && isDirectory(result.cwd)) ctx.session.cwd = result.cwd;
@@ -117,6 +134,9 @@ export const bashTool = defineTool({
     if (result.lingering) {
       lines.push("Processes it started with & are still running (use run_in_background to track such commands).");
     }
+    if (result.sandboxNote) lines.push(result.sandboxNote);
+    const explained = sandbox && !killed ? sandbox.explainFailure(result.output, result.exitCode) : undefined;
+    if (explained) lines.push(explained);
     lines.push(...notes);
 
     return {

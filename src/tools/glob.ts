@@ -88,7 +88,8 @@ export const globTool = defineTool({
     if (!isDirectory(root)) {
       throw new ToolError(`Not a folder: ${root}. Glob searches inside a folder; use Read to open a single file.`);
     }
-    const matches = sortByMtime((await globFiles(root, inp.pattern, ctx.signal)).map((abs) => ({ abs })));
+    const readable = ctx.session.canRead ?? (() => true);
+    const matches = sortByMtime((await globFiles(root, inp.pattern, ctx.signal)).filter(readable).map((abs) => ({ abs })));
     const truncated = matches.length > MAX_GLOB_RESULTS;
     const filenames = matches.slice(0, MAX_GLOB_RESULTS).map((m) => displayPath(ctx.projectDir, m.abs));
     const durationMs = Math.round(performance.now() - started);

@@ -160,10 +160,9 @@ export const grepTool = defineTool({
     const show = (abs: string) => displayPath(ctx.projectDir, abs);
     const offset = inp.offset ?? 0;
     const limit = inp.head_limit ?? DEFAULT_HEAD_LIMIT;
-    const files =
-      req.mode === "files_with_matches"
-        ? sortByMtime(outcome.files)
-        : outcome.files.sort((a, b) => comparePaths(a.abs, b.abs));
+    // Files a Read deny rule covers are searched by rg but never shown.
+    const readable = ctx.session.canRead ? outcome.files.filter((f) => ctx.session.canRead!(f.abs)) : outcome.files;
+    const files = req.mode === "files_with_matches" ? sortByMtime(readable) : readable.sort((a, b) => comparePaths(a.abs, b.abs));
     const filenames = files.map((f) => show(f.abs));
     const structured: Record<string, unknown> = { mode: req.mode, numFiles: files.length, filenames };
     if (offset > 0) structured.appliedOffset = offset;

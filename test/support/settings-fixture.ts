@@ -26,7 +26,8 @@ export function settingsFixture(): SettingsFixture {
     writeFileSync(full, typeof content === "string" ? content : JSON.stringify(content, null, 2));
     return full;
   };
-  const options = (extra: Partial<LoadOptions> = {}): LoadOptions => ({ cwd, env: { HOME: home }, managedPaths: managed, ...extra });
+  // Trusted by default: these tests are about layering; trust has its own tests.
+  const options = (extra: Partial<LoadOptions> = {}): LoadOptions => ({ cwd, env: { HOME: home }, managedPaths: managed, trusted: true, ...extra });
   return { home, cwd, managed, write, options };
 }
 

@@ -1,0 +1,134 @@
+// The permission decision for a Bash call. The command is parsed into every simple command it would
+// run (chains, pipes, substitutions, wrappers, `bash -c` strings); a deny rule matching any of them
+// denies the whole, one that could match once variables expand asks, and the call is allowed only when
+// every part is allowed: by an allow rule, as a read-only command inside the working directories, by
+// acceptEdits for file commands there, or by the mode. Redirection targets are writes and need
+// permission to write, whatever the command.
+import { analyzeBash, formText, type CommandUse, type PathUse } from "./bash-analysis.ts";
+import { byRule, insideAny, pathRules, rulePathMatcher, rulesOf, type Decision, type PermissionContext, type ToolCall } from "./permission-context.ts";
+import { commandPatterns, ruleNamesTool, type PermissionRule, type RuleKind } from "./permission-rules.ts";
+import { pathVariants, protectedReason } from "./path-rules.ts";
+import { isExcluded } from "./sandbox.ts";
+import { covers, literalText, overlaps, show, type Pattern } from "./pattern.ts";
+
+interface Hit {
+  rule: PermissionRule;
+  /** True when it matches for sure; false when it only could, depending on run-time values. */
+  certain: boolean;
+  what: string;
+}
+
+function commandRules(ctx: PermissionContext, kind: RuleKind): PermissionRule[] {
+  return rulesOf(ctx, kind).filter((r) => r.specifier !== undefined && ruleNamesTool(r, "Bash"));
+}
+
+function commandHit(use: CommandUse, rules: PermissionRule[]): Hit | undefined {
+  let possible: Hit | undefined;
+  for (const form of use.denyForms) {
+    const text = formText(form);
+    for (const rule of rules) {
+      for (const pattern of commandPatterns(rule.specifier ?? "")) {
+        if (covers(pattern, text)) return { rule, certain: true, what: `the command "${show(text)}"` };
+        if (!possible && overlaps(pattern, text)) possible = { rule, certain: false, what: `the command "${show(text)}"` };
+      }
+    }
+  }
+  return possible;
+}
+
+function pathHit(uses: PathUse[], rules: PermissionRule[], ctx: PermissionContext, verb: string): Hit | undefined {
+  for (const use of uses) {
+    const literal = literalText(use.path);
+    for (const rule of rules) {
+      const matcher = rulePathMatcher(rule, ctx);
+      if (literal === undefined) return { rule, certain: false, what: `${verb} "${show(use.path)}", a path only known when the command runs,` };
+      if (pathVariants(literal).some((v) => matcher.matches(v))) return { rule, certain: true, what: `${verb} ${literal}` };
+    }
+  }
+  return undefined;
+}
+
+/** The first deny (or ask) rule any part of the command runs into. */
+function findHit(uses: CommandUse[], ctx: PermissionContext, kind: "deny" | "ask"): Hit | undefined {
+  const commands = commandRules(ctx, kind);
+  const reads = pathRules(ctx, kind, "read");
+  const writes = pathRules(ctx, kind, "write");
+  let possible: Hit | undefined;
+  for (const use of uses) {
+    const hits = [commandHit(use, commands), pathHit(use.reads, reads, ctx, "reading"), pathHit(use.writes, writes, ctx, "writing")];
+    const certain = hits.find((h) => h?.certain);
+    if (certain) return certain;
+    possible ??= hits.find((h) => h !== undefined);
+  }
+  return possible;
+}
+
+function insideDirs(path: Pattern, dirs: readonly string[]): boolean {
+  const literal = literalText(path);
+  return literal !== undefined && insideAny(pathVariants(literal), dirs);
+}
+
+function writeAllowed(use: PathUse, ctx: PermissionContext): boolean {
+  const literal = literalText(use.path);
+  if (literal === undefined) return false;
+  const variants = pathVariants(literal);
+  if (pathRules(ctx, "allow", "write").some((r) => variants.every((v) => rulePathMatcher(r, ctx).matches(v)))) return true;
+  if (ctx.mode !== "acceptEdits") return false;
+  return insideAny(variants, ctx.workingDirs) && !variants.some((v) => protectedReason(v) !== undefined);
+}
+
+function readAllowed(use: PathUse, ctx: PermissionContext): boolean {
+  if (insideDirs(use.path, [...ctx.workingDirs, ...ctx.readableDirs])) return true;
+  const literal = literalText(use.path);
+  if (literal === undefined) return false;
+  const variants = pathVariants(literal);
+  return pathRules(ctx, "allow", "read").some((r) => variants.every((v) => rulePathMatcher(r, ctx).matches(v)));
+}
+
+/** Why one simple command is not allowed, or undefined when it is. */
+function refusal(use: CommandUse, ctx: PermissionContext): string | undefined {
+  const text = show(formText(use.allowForm));
+  const byAllowRule = commandRules(ctx, "allow").some((r) => commandPatterns(r.specifier ?? "").some((p) => covers(p, formText(use.allowForm))));
+  const redirects = use.writes.filter((w) => w.via === "redirect");
+  const badRedirect = redirects.find((w) => !writeAllowed(w, ctx));
+  if (ctx.mode === "plan" && (!use.readOnly || use.writes.length > 0)) return `"${text}" can change things, which plan mode does not allow`;
+  if (badRedirect) return `"${text}" writes to ${show(badRedirect.path)}, which needs permission to edit`;
+  if (byAllowRule) return undefined;
+  const badRead = use.reads.find((r) => !readAllowed(r, ctx));
+  if (use.readOnly && !badRead) return undefined;
+  if (use.readOnly && badRead) return `"${text}" reads ${show(badRead.path)}, outside the working directories`;
+  if (ctx.mode === "acceptEdits" && use.fileEdit && !badRead && use.writes.every((w) => writeAllowed(w, ctx))) return undefined;
+  return `"${text}" is not allowed by any rule and is not a read-only command`;
+}
+
+function suggestion(use: CommandUse): string | undefined {
+  const words = use.allowForm.map((w) => literalText(w));
+  if (words.some((w) => w === undefined) || words.length === 0) return undefined;
+  return `Bash(${words.join(" ")})`;
+}
+
+export function decideBash(call: ToolCall, ctx: PermissionContext): Decision {
+  const command = typeof call.input.command === "string" ? call.input.command : "";
+  const analysis = analyzeBash(command, { cwd: call.shellCwd ?? ctx.cwd, home: ctx.home });
+  const uses = analysis.commands;
+  const denied = findHit(uses, ctx, "deny");
+  if (denied?.certain) return byRule("deny", denied.rule, `Running ${denied.what}`);
+  if (denied) {
+    return { behavior: "ask", forced: true, rule: denied.rule, reason: `Running ${denied.what} needs approval: it could match the deny rule ${denied.rule.text}` };
+  }
+  const asked = findHit(uses, ctx, "ask");
+  if (asked) return byRule("ask", asked.rule, `Running ${asked.what}`);
+  const scopedRules = ctx.rules.some((r) => r.kind !== "allow" && r.specifier !== undefined && ruleNamesTool(r, "Bash"));
+  if (!analysis.ok) {
+    if (ctx.mode === "bypassPermissions" && !scopedRules) return { behavior: "allow", reason: "Allowed: bypassPermissions mode" };
+    return { behavior: ctx.mode === "plan" ? "deny" : "ask", forced: true, reason: `hone could not analyse this command (${analysis.reason}), so it needs approval` };
+  }
+  if (ctx.mode === "bypassPermissions") return { behavior: "allow", reason: "Allowed: bypassPermissions mode" };
+  const sandboxed = ctx.sandbox?.active === true && call.input.dangerouslyDisableSandbox !== true && !isExcluded(command, ctx.sandbox.excludedCommands ?? []);
+  if (sandboxed && ctx.sandbox?.autoAllow && ctx.mode !== "plan") return { behavior: "allow", reason: "Allowed: runs inside the sandbox (autoAllowBashIfSandboxed)" };
+  const refusals = uses.filter((u) => !u.transparent).map((u) => ({ use: u, why: refusal(u, ctx) })).filter((r) => r.why !== undefined);
+  if (refusals.length === 0) return { behavior: "allow", reason: uses.length === 0 ? "Allowed: the command runs nothing" : "Allowed: every part of the command is allowed" };
+  const first = refusals[0]!;
+  const suggestions = refusals.map((r) => suggestion(r.use)).filter((s): s is string => s !== undefined);
+  return { behavior: ctx.mode === "plan" ? "deny" : "ask", reason: `Needs approval: ${first.why}`, ...(suggestions.length > 0 ? { suggestions } : {}) };
+}
