@@ -90,8 +90,8 @@ export function startBackgroundShell(
         shell.status = "failed";
         buffer.pushText(`Could not start the shell: ${exit.spawnError}\n`);
       } else shell.status = isErrorExit(opts.command, exit.exitCode) ? "failed" : "completed";
-      const notes = [exit.sandboxNote, shell.status === "failed" ? opts.sandbox?.explainFailure(buffer.text(), exit.exitCode) : undefined];
-      for (const note of notes) if (note) buffer.note(`\n[${note}]\n`);
+      const explained = shell.status === "failed" ? opts.sandbox?.explainFailure(buffer.text(), exit.exitCode) : undefined;
+      for (const note of [exit.sandboxNote, explained]) if (note) buffer.note(`\n[${note}]\n`);
     }),
   };
   state.shells.set(id, shell);

@@ -1,7 +1,7 @@
 // What the sandbox mounts where, as bubblewrap arguments: the whole machine read-only, a private /tmp,
 // the writable roots, then read-only re-binds of the files hone, Claude Code, git and the shell would
 // later run code from, so a sandboxed command cannot plant something that runs outside it.
-import { existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 
 /** Paths in every writable root that must stay read-only (besides .git, handled on its own). */
@@ -58,6 +58,14 @@ export function isInside(path: string, root: string): boolean {
 
 function depth(path: string): number {
   return path.split("/").filter(Boolean).length;
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {
@@ -128,8 +136,9 @@ export function planMounts(layout: MountLayout, pending: ReadonlyMap<string, unk
       created.push(point);
     } else if (st.isSymbolicLink()) {
       symlinks.push({ path: target.path, target: readlinkSync(target.path) });
-      // Mounting follows the link: this keeps its target read-only (a dangling link is only checked after).
-      if (existsSync(target.path)) protections.push("--ro-bind", target.path, target.path);
+      // A link cannot be a mount point: keep its target read-only when that is writable, check the link after.
+      const real = realOrUndefined(target.path);
+      if (real && layout.roots.some((r) => isInside(real, r))) protections.push("--ro-bind", real, real);
     } else {
       protections.push("--ro-bind", target.path, target.path);
     }

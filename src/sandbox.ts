@@ -56,9 +56,12 @@ export type ProbeResult = { ok: true; bwrap: string } | { ok: false; reason: str
 /** Port the network bridge listens on inside the sandbox (its network namespace is private). */
 export const BRIDGE_PORT = 3128;
 
-/** Simple first-word check (after VAR=value prefixes): `docker ps` matches ["docker"]. */
+/**
+ * First-word check (after VAR=value prefixes): `docker ps` matches ["docker"]. A command that chains or
+ * substitutes others (`docker ps; curl ...`) stays sandboxed, so exclusion never carries other programs out.
+ */
 export function isExcluded(command: string, excluded: readonly string[]): boolean {
-  if (excluded.length === 0) return false;
+  if (excluded.length === 0 || /[;&|`\n]|\$\(|[<>]\(/.test(command)) return false;
   const words = command.trim().split(/\s+/);
   while (words.length > 1 && /^\w+=/.test(words[0] ?? "")) words.shift();
   const first = words[0] ?? "";
@@ -88,7 +91,8 @@ function probeReason(stderr: string, error: { code?: string | number | null; kil
   if (error.code === "ENOENT") return "bubblewrap (bwrap) is not installed";
   if (error.killed) return "bwrap did not finish its start-up check within 5 seconds";
   if (/namespace|uid map|unshare|Operation not permitted|Permission denied/i.test(detail)) {
-    return `bwrap cannot create namespaces here (unprivileged user namespaces disabled, or hone already runs inside a container or sandbox that forbids them): ${detail}`;
+    const why = "unprivileged user namespaces disabled, or hone already runs inside a container or sandbox that forbids them";
+    return `bwrap cannot create namespaces here (${why}): ${detail}`;
   }
   if (/proc/i.test(detail)) return `bwrap cannot mount /proc (hone probably runs inside another container or sandbox): ${detail}`;
   return `bwrap failed its start-up check: ${detail || error.message}`;
@@ -149,18 +153,19 @@ function restoreSymlink(link: { path: string; target: string }): string | undefi
   } catch {
     // Gone, or no longer a symlink.
   }
-  const aside = `${link.path}.hone-sandbox-${Date.now()}`;
+  let aside: string | undefined = `${link.path}.hone-sandbox-${Date.now()}`;
   try {
     renameSync(link.path, aside);
   } catch {
-    // Removed outright: nothing to move aside.
+    aside = undefined; // Removed outright: nothing to move aside.
   }
   try {
     symlinkSync(link.target, link.path);
   } catch (error) {
     return `hone sandbox: ${link.path} (a protected symlink) was changed and could not be restored: ${(error as Error).message}`;
   }
-  return `hone sandbox: ${link.path} is protected; the command replaced it, so it was restored (the replacement is at ${aside}).`;
+  const kept = aside ? ` (the replacement is at ${aside})` : "";
+  return `hone sandbox: ${link.path} is protected; the command changed it, so it was restored${kept}.`;
 }
 
 export async function createSandbox(opts: {
@@ -190,6 +195,7 @@ export async function createSandbox(opts: {
   const emptyDir = join(runDir, "empty-dir");
   const emptyFile = join(runDir, "empty-file");
   mkdirSync(emptyDir, { recursive: true, mode: 0o555 });
+  rmSync(join(runDir, "proxy.sock"), { force: true }); // left by a run that was killed
   writeFileSync(emptyFile, "", { mode: 0o444 });
 
   const roots = [...new Set([...opts.writableRoots, ...(opts.allowWrite ?? [])].filter(isDir).map(realOrSelf))];

@@ -1,10 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { HoneBackgroundShell } from "../../src/background-shells.ts";
+import { createSandbox } from "../../src/sandbox.ts";
 import { runCommand } from "../../src/shell.ts";
 import { bashTool, resolveTimeout } from "../../src/tools/bash.ts";
-import { harness } from "../support/tool-harness.ts";
+import { processesMatching } from "../support/sandbox-fixture.ts";
+import { harness, type Harness } from "../support/tool-harness.ts";
 
 /** Gone or a zombie (init in containers may reap late). */
 function processGone(pid: number): boolean {
@@ -199,5 +203,76 @@ describe("Bash", () => {
     const r = await h.call(bashTool, { timeout: 10 });
     expect(r.isError).toBe(true);
     expect(r.text).toContain("command");
+  });
+});
+
+describe("Bash in hone's sandbox", () => {
+  async function sandboxed(opts: { allowUnsandboxed?: boolean; excludedCommands?: string[] } = {}): Promise<Harness> {
+    const h = harness();
+    h.state.sandbox = await createSandbox({
+      writableRoots: [h.dir],
+      tmpDir: join(mkdtempSync(join(tmpdir(), "hone-bash-sbx-")), "s"),
+      home: h.dir,
+      allowedDomains: [],
+      allowUnsandboxed: opts.allowUnsandboxed ?? true,
+      excludedCommands: opts.excludedCommands ?? [],
+      bwrap: "/usr/bin/bwrap",
+    });
+    return h;
+  }
+  const outside = "/var/tmp/hone-bash-sandbox-probe";
+
+  test("confines the command and explains a failure it caused", async () => {
+    const h = await sandboxed();
+    const r = await h.call(bashTool, { command: `echo "[$HONE_SANDBOX]"; touch inside && touch ${outside}` });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("[1]");
+    expect(r.text).toContain("Read-only file system");
+    expect(r.text).toContain("ran in hone's sandbox");
+    expect(r.text).toContain("dangerouslyDisableSandbox: true");
+    expect(existsSync(join(h.dir, "inside"))).toBe(true);
+    expect(existsSync(outside)).toBe(false);
+    await h.state.sandbox?.close();
+  });
+
+  test("dangerouslyDisableSandbox runs unconfined only when the settings allow it", async () => {
+    const h = await sandboxed();
+    const free = await h.call(bashTool, { command: 'echo "[$HONE_SANDBOX]"', dangerouslyDisableSandbox: true });
+    expect(free.text).toBe("[]");
+    await h.state.sandbox?.close();
+
+    const strict = await sandboxed({ allowUnsandboxed: false });
+    const kept = await strict.call(bashTool, { command: 'echo "[$HONE_SANDBOX]"', dangerouslyDisableSandbox: true });
+    expect(kept.text).toContain("[1]");
+    expect(kept.text).toContain("dangerouslyDisableSandbox was ignored");
+    await strict.state.sandbox?.close();
+  });
+
+  test("excluded commands run outside", async () => {
+    const h = await sandboxed({ excludedCommands: ["printenv"] });
+    expect((await h.call(bashTool, { command: "printenv HONE_SANDBOX" })).text).toContain("(no output)");
+    expect((await h.call(bashTool, { command: "env | grep HONE_SANDBOX=" })).text).toBe("HONE_SANDBOX=1");
+    await h.state.sandbox?.close();
+  });
+
+  test("background commands are confined, explained, and killed with everything inside", async () => {
+    const h = await sandboxed();
+    const r = await h.call(bashTool, { command: `echo "[$HONE_SANDBOX]"; touch ${outside}`, run_in_background: true });
+    const id = (r.structured as { backgroundTaskId: string }).backgroundTaskId;
+    const shell = h.state.shells.get(id) as HoneBackgroundShell;
+    await shell.done;
+    expect(shell.output()).toContain("[1]");
+    expect(shell.output()).toContain("ran in hone's sandbox");
+    expect(readFileSync(shell.logPath, "utf8")).toContain("ran in hone's sandbox");
+    expect(existsSync(outside)).toBe(false);
+
+    const long = await h.call(bashTool, { command: "sleep 41.75 & sleep 42.75", run_in_background: true });
+    const longShell = h.state.shells.get((long.structured as { backgroundTaskId: string }).backgroundTaskId);
+    await Bun.sleep(300);
+    expect(processesMatching("sleep 42.75").length).toBeGreaterThan(0);
+    await longShell?.kill();
+    expect(processesMatching("sleep 41.75")).toEqual([]);
+    expect(processesMatching("sleep 42.75")).toEqual([]);
+    await h.state.sandbox?.close();
   });
 });
