@@ -25,7 +25,8 @@ export async function sandboxFixture(
   const home = opts.homeIsProject ? project : join(base, "home");
   mkdirSync(project);
   mkdirSync(home, { recursive: true });
-  const sessionTmp = join(mkdtempSync(join(tmpdir(), "hone-sbx-session-")), "sandbox");
+  const sessionParent = mkdtempSync(join(tmpdir(), "hone-sbx-session-"));
+  const sessionTmp = join(sessionParent, "sandbox");
   const sandbox = await createSandbox({
     writableRoots: [project],
     tmpDir: sessionTmp,
@@ -52,6 +53,7 @@ export async function sandboxFixture(
     async close() {
       await sandbox.close();
       rmSync(base, { recursive: true, force: true });
+      rmSync(sessionParent, { recursive: true, force: true });
     },
   };
 }

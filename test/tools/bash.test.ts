@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HoneBackgroundShell } from "../../src/background-shells.ts";
 import { createSandbox } from "../../src/sandbox.ts";
@@ -211,7 +210,7 @@ describe("Bash in hone's sandbox", () => {
     const h = harness();
     h.state.sandbox = await createSandbox({
       writableRoots: [h.dir],
-      tmpDir: join(mkdtempSync(join(tmpdir(), "hone-bash-sbx-")), "s"),
+      tmpDir: join(h.dir, ".sandbox-tmp"),
       home: h.dir,
       allowedDomains: [],
       allowUnsandboxed: opts.allowUnsandboxed ?? true,
