@@ -92,13 +92,16 @@ async function* runCalls(
     const notices: string[] = [];
     const results = await Promise.all(
       batch.map(async (call) => {
+        // The input that really ran: a hook or the user may have replaced the model's.
+        let ran = call.input;
         const result = await runTool(tools, call.name, call.input, { projectDir: config.projectDir, session: config.session, signal, toolUseId: call.id }, async (request) => {
           const verdict = await config.authorize(request);
           if (!verdict.allow) denials.push({ type: "permission_denied", id: call.id, name: call.name, input: call.input, message: verdict.message });
+          else if (verdict.input !== undefined) ran = verdict.input;
           return verdict;
         });
         if (!config.hooks || !tools.has(call.name)) return result;
-        return afterTool(config.hooks, { name: call.name, id: call.id, input: call.input }, result, { signal, notices, control: config.control });
+        return afterTool(config.hooks, { name: call.name, id: call.id, input: ran }, result, { signal, notices, control: config.control, cwd: config.projectDir });
       }),
     );
     yield* denials;

@@ -140,7 +140,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
   const finalText = outcome.lastMessage ? assistantText(outcome.lastMessage) : "";
   const result = wire.resultMessage(env, {
     subtype: subtypeOf(outcome),
-    isError: outcome.reason !== "end_turn",
+    isError: outcome.reason !== "end_turn" && outcome.reason !== "stopped",
     result: outcome.reason === "end_turn" ? finalText : outcome.reason === "stopped" ? (outcome.stopReason ?? finalText) : error,
     errors: error ? [error] : undefined,
     durationMs: performance.now() - started,

@@ -22,9 +22,25 @@ function commandRules(ctx: PermissionContext, kind: RuleKind): PermissionRule[] 
   return rulesOf(ctx, kind).filter((r) => r.specifier !== undefined && ruleNamesTool(r, "Bash"));
 }
 
+/** The form with its program named by basename (`/usr/bin/rm` → `rm`), when the first word has a slash. */
+function byBasename(form: Pattern[]): Pattern[] | undefined {
+  const [first, ...rest] = form;
+  if (!first) return undefined;
+  let cut = -1;
+  first.forEach((part, i) => {
+    if (typeof part === "string" && part.includes("/")) cut = i;
+  });
+  if (cut < 0) return undefined;
+  const part = first[cut] as string;
+  const tail = part.slice(part.lastIndexOf("/") + 1);
+  const name: Pattern = [...(tail === "" ? [] : [tail]), ...first.slice(cut + 1)];
+  return name.length === 0 ? undefined : [name, ...rest];
+}
+
 function commandHit(use: CommandUse, rules: PermissionRule[]): Hit | undefined {
   let possible: Hit | undefined;
-  for (const form of use.denyForms) {
+  const forms = use.denyForms.flatMap((form) => [form, byBasename(form)].filter((f): f is Pattern[] => f !== undefined));
+  for (const form of forms) {
     const text = formText(form);
     for (const rule of rules) {
       for (const pattern of commandPatterns(rule.specifier ?? "")) {

@@ -100,6 +100,10 @@ export function decide(call: ToolCall, ctx: PermissionContext): Decision {
   const { tool } = call;
   const denied = wholeToolRule(ctx, "deny", tool);
   if (denied) return byRule("deny", denied, tool);
+  if (tool === "ExitPlanMode") {
+    if (ctx.mode !== "plan") return { behavior: "deny", reason: "ExitPlanMode is only for leaving plan mode, and this session is not in plan mode" };
+    return { behavior: "ask", forced: true, reason: "Leaving plan mode needs the user's approval of the plan" };
+  }
   let decision: Decision;
   if (tool === "Bash") decision = decideBash(call, ctx);
   else if (READ_TOOLS.has(tool) || EDIT_TOOLS.has(tool)) decision = decidePath(tool, call.input, ctx);

@@ -8,13 +8,15 @@ import { where, type Decision } from "./permission-context.ts";
 import { parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
 import { parseRuleText } from "./permission-rules.ts";
 import { buildPermissions, type PermissionSetup } from "./permissions.ts";
-import { loadSettings } from "./settings.ts";
+import { loadSettings, SettingsError } from "./settings.ts";
+import { localSettingsPath, rememberRules } from "./settings-write.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { builtinTools } from "./tools/index.ts";
 import { isTrusted } from "./trust.ts";
 
 const USAGE = `usage: hone permissions [list] [--json] [--mode <mode>] [--add-dir <dir>] [--trust]
        hone permissions check "<Tool>(<command, path, url or name>)" [--json] [--mode <mode>]
+       hone permissions allow|ask|deny "<rule>"...   add rules to .hone/settings.local.json
 Lists the permission rules in force in this folder and where each comes from, or shows the decision
 a tool call would get and the rule that made it.`;
 
@@ -135,6 +137,23 @@ function list(io: CommandIO, flags: Flags): number {
   return 0;
 }
 
+async function add(io: CommandIO, kind: "allow" | "ask" | "deny", rules: string[]): Promise<number> {
+  const bad = rules.find((r) => !parseRuleText(r));
+  if (rules.length === 0 || bad !== undefined) {
+    io.err(`hone permissions ${kind}: ${bad === undefined ? "give at least one rule" : `"${bad}" is not a permission rule (expected Tool or Tool(specifier))`}`);
+    return 2;
+  }
+  try {
+    const added = await rememberRules(io.cwd, rules, kind);
+    io.out(added.length === 0 ? `Already in ${localSettingsPath(io.cwd)}.` : `Added to permissions.${kind} in ${localSettingsPath(io.cwd)}: ${added.join(", ")}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.err(`hone permissions: ${error.message}`);
+    return 1;
+  }
+}
+
 export async function permissionsCommand(args: string[], io: CommandIO): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     io.out(USAGE);
@@ -147,6 +166,7 @@ export async function permissionsCommand(args: string[], io: CommandIO): Promise
   }
   const sub = flags.rest[0] ?? "list";
   if (sub === "check") return check(io, flags);
+  if (sub === "allow" || sub === "ask" || sub === "deny") return await add(io, sub, flags.rest.slice(1));
   if (sub === "list") return list(io, flags);
   io.err(`hone permissions: unknown subcommand "${sub}"\n${USAGE}`);
   return 2;

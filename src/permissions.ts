@@ -9,6 +9,7 @@ import { lintRules } from "./permission-lint.ts";
 import type { PermissionMode } from "./permission-modes.ts";
 import { makeRule, rulesFromFlag, type PermissionRule, type RuleKind, type RuleSource } from "./permission-rules.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
+import { hookToolInput } from "./tool-hooks.ts";
 import type { Authorize, Verdict } from "./tool-runner.ts";
 
 export { isPermissionMode, parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
@@ -99,6 +100,9 @@ export interface AuthorizerOptions {
 }
 
 function headlessDenial(tool: string, decision: Decision, mode: PermissionMode): string {
+  if (tool === "ExitPlanMode" && mode === "plan") {
+    return "The plan was not approved: this run cannot ask the user, so it stays in plan mode. Give the plan as your final answer; the user can run it with another permission mode.";
+  }
   if (mode === "dontAsk" || decision.behavior === "deny") return `Permission to use ${tool} was denied. ${decision.reason}.`;
   const narrow = decision.suggestions?.[0];
   const ways = [`--allowedTools ${tool}`, ...(narrow && narrow !== tool ? [`a narrower rule such as --allowedTools "${narrow}"`] : [])];
@@ -114,7 +118,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorize {
     let hookDecision: "allow" | "deny" | "ask" | undefined;
     let hookReason: string | undefined;
     if (options.hooks?.has("PreToolUse")) {
-      const outcome = await options.hooks.fire("PreToolUse", { tool_name: tool.name, tool_input: input, tool_use_id: toolUseId }, tool.name, signal);
+      const outcome = await options.hooks.fire("PreToolUse", { tool_name: tool.name, tool_input: hookToolInput(input, options.context().cwd), tool_use_id: toolUseId }, tool.name, signal);
       for (const notice of outcome.notices) options.notify?.(notice);
       if (outcome.stop) options.stop?.(outcome.stop.reason);
       if (outcome.block) return { allow: false, message: `Blocked by a PreToolUse hook: ${outcome.block.reason}` };

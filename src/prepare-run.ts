@@ -12,7 +12,7 @@ import { createInstructionTracker, loadInstructions, renderInstructions } from "
 import { createLogger, type Logger } from "./log.ts";
 import { readableUnder } from "./permission-context.ts";
 import { buildRunSetup, resolveCwd, type RunSetup, type RunSettings } from "./run-config.ts";
-import { startSandbox } from "./sandbox-setup.ts";
+import { deniedReadPaths, startSandbox } from "./sandbox-setup.ts";
 import { cleanupOldSessions, openSession, type Session } from "./session.ts";
 import { scratchRoot } from "./session-state.ts";
 import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./settings.ts";
@@ -98,7 +98,9 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
     let mode = "default";
     const hooks = hookDispatcher(loaded, cwd, session, () => mode, log);
-    const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home: homeDir(env), sessionId: session.id, log });
+    const home = homeDir(env);
+    const denyRead = deniedReadPaths(settings.rules, cwd, home);
+    const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home, sessionId: session.id, log, denyRead });
     stopSandbox = sandbox.stop;
     const setup = buildRunSetup(
       { ...options, addDirs: directories },

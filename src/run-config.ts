@@ -16,6 +16,7 @@ import { retryPolicy } from "./retry.ts";
 import { createSessionState } from "./session-state.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
+import { exitPlanModeTool } from "./tools/exit-plan-mode.ts";
 import { builtinTools } from "./tools/index.ts";
 import { VERSION } from "./version.ts";
 import { homeDir } from "./config-dir.ts";
@@ -70,10 +71,10 @@ export interface Restored {
   permissionMode?: string;
 }
 
-/** A resumed session keeps its mode, except bypassPermissions, which must be asked for again. */
+/** A resumed session keeps its mode, except plan and bypassPermissions, which must be asked for again. */
 export function restoredMode(restored: Restored | undefined): PermissionMode | undefined {
   const mode = restored?.permissionMode === undefined ? undefined : parsePermissionMode(restored.permissionMode);
-  return mode === "bypassPermissions" ? undefined : mode;
+  return mode === "bypassPermissions" || mode === "plan" ? undefined : mode;
 }
 
 export interface SessionPlace {
@@ -132,10 +133,12 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const chosen = chooseModel({ flag: options.model, restored: restored?.model, settings: inputs.settings?.model }, env);
   const model = resolveModel(chosen.name, env);
   const info = modelInfo(model);
-  const all = builtinTools();
+  const mode = chooseMode(options, inputs);
+  // ExitPlanMode only means something to a run that starts in plan mode; others are not sent its schema.
+  const all = mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools();
   const known = new Set(all.map((t) => t.name));
   const setup = buildPermissions({
-    mode: chooseMode(options, inputs),
+    mode,
     cwd,
     home: homeDir(env),
     settingsRules: inputs.settings?.rules ?? [],
@@ -169,6 +172,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions },
   );
   const session = createSessionState(place.id, cwd, dirname(place.folder));
+  session.setPermissionMode = (next) => {
+    permissions.mode = next;
+  };
   const control: RunControl = {};
   const agent: AgentConfig = {
     provider,

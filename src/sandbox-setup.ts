@@ -2,10 +2,13 @@
 // can do: explicitly enabled, on by default wherever bubblewrap works, or off when settings say so.
 // Only an explicit `enabled: true` (or autoAllowBashIfSandboxed) lets sandboxed commands skip asking;
 // a sandbox that is merely on by default is an extra wall, not a permission.
-import { isAbsolute, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "./cli.ts";
 import { honeHome } from "./config-dir.ts";
 import type { Logger } from "./log.ts";
+import { pathGlobs } from "./path-rules.ts";
+import { parseRuleText } from "./permission-rules.ts";
 import type { SandboxPolicy } from "./permission-context.ts";
 import { createSandbox, probeSandbox, type Sandbox } from "./sandbox.ts";
 import { scratchRoot } from "./session-state.ts";
@@ -23,9 +26,42 @@ function absolutePaths(paths: string[] | undefined, cwd: string, home: string): 
   return (paths ?? []).map((p) => (p === "~" || p.startsWith("~/") ? join(home, p.slice(1)) : isAbsolute(p) ? p : resolve(cwd, p)));
 }
 
+/** The enclosing repository's .git folder when the project is a subfolder of it (commits write there). */
+function enclosingGitDir(cwd: string): string | undefined {
+  if (existsSync(join(cwd, ".git"))) return undefined;
+  for (let dir = dirname(cwd); dir !== dirname(dir); dir = dirname(dir)) {
+    const git = join(dir, ".git");
+    if (existsSync(git)) return statSync(git).isDirectory() ? git : undefined;
+  }
+  return undefined;
+}
+
+/** Existing files and folders that Read deny rules name literally (no wildcards), for the sandbox to hide. */
+export function deniedReadPaths(rules: { rule: string; kind: string; source: { anchor: string } }[], cwd: string, home: string): string[] {
+  const out: string[] = [];
+  for (const { rule, kind, source } of rules) {
+    const parsed = kind === "deny" ? parseRuleText(rule) : undefined;
+    const spec = parsed?.specifier;
+    if (parsed?.tool !== "Read" || spec === undefined || /[*?[\]]/.test(spec)) continue;
+    const bare = !spec.replace(/^\.\//, "").includes("/");
+    const path = bare ? join(cwd, spec.replace(/^\.\//, "")) : pathGlobs(spec, { cwd, home, anchor: source.anchor, kind: "deny" })[0];
+    if (path && existsSync(path)) out.push(path);
+  }
+  return out;
+}
+
 export async function startSandbox(
   settings: Settings["sandbox"],
-  opts: { cwd: string; directories: string[]; home: string; sessionId: string; log: Logger; env?: Record<string, string | undefined> },
+  opts: {
+    cwd: string;
+    directories: string[];
+    home: string;
+    sessionId: string;
+    log: Logger;
+    env?: Record<string, string | undefined>;
+    /** Existing files Read deny rules name, hidden inside the sandbox too (cat, grep -r, scripts). */
+    denyRead?: string[];
+  },
 ): Promise<StartedSandbox> {
   if (settings?.enabled === false) return NONE;
   const explicit = settings?.enabled === true;
@@ -36,17 +72,18 @@ export async function startSandbox(
     return NONE;
   }
   const env = opts.env ?? process.env;
+  const gitDir = enclosingGitDir(opts.cwd);
   const instance = await createSandbox({
-    writableRoots: [opts.cwd, ...opts.directories],
+    writableRoots: [opts.cwd, ...opts.directories, ...(gitDir ? [gitDir] : [])],
     tmpDir: join(scratchRoot(), opts.sessionId, "sandbox"),
     home: opts.home,
     allowedDomains: settings?.network?.allowedDomains ?? [],
     allowWrite: absolutePaths(settings?.filesystem?.allowWrite, opts.cwd, opts.home),
-    denyRead: absolutePaths(settings?.filesystem?.denyRead, opts.cwd, opts.home),
+    denyRead: [...absolutePaths(settings?.filesystem?.denyRead, opts.cwd, opts.home), ...(opts.denyRead ?? [])],
     allowUnsandboxed: settings?.allowUnsandboxedCommands !== false,
     bwrap: probe.bwrap,
     excludedCommands: settings?.excludedCommands ?? [],
-    protect: [honeHome(env)],
+    protect: [honeHome(env), ...(gitDir ? [join(gitDir, "hooks"), join(gitDir, "config")] : [])],
   });
   return {
     policy: { active: true, autoAllow: settings?.autoAllowBashIfSandboxed ?? explicit, excludedCommands: settings?.excludedCommands ?? [] },

@@ -44,6 +44,8 @@ export interface SessionState {
   readonly spillDir: string;
   /** Lazily loads instruction files of subfolders the model reads into; Read appends what it returns. */
   instructions?: { onFileRead(absPath: string): string | undefined };
+  /** Leaves plan mode once the user approved a plan (ExitPlanMode); set by the run setup. */
+  setPermissionMode?: (mode: "default" | "acceptEdits") => void;
   /** False for paths a Read deny rule covers: Grep and Glob leave them out of their results. */
   canRead?: (absPath: string) => boolean;
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */

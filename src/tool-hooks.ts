@@ -1,6 +1,7 @@
 // PostToolUse and PostToolUseFailure hooks around one finished tool call: what they say for the model
 // (a block reason, additional context) is appended to the tool's result, what they say for the user is
 // collected as notices, and `continue: false` marks the run to stop.
+import { isAbsolute, resolve } from "node:path";
 import type { HookDispatcher } from "./hook-runner.ts";
 import { textOf, type ToolResult } from "./tool.ts";
 
@@ -8,6 +9,20 @@ import { textOf, type ToolResult } from "./tool.ts";
 export interface RunControl {
   stopped?: boolean;
   stopReason?: string;
+}
+
+/** Hooks always see absolute file paths, as in Claude Code, whatever the model wrote. */
+export function hookToolInput(input: unknown, cwd: string): unknown {
+  if (typeof input !== "object" || input === null) return input;
+  const record = input as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const key of ["file_path", "notebook_path"]) {
+    const value = record[key];
+    if (typeof value !== "string" || value === "" || isAbsolute(value)) continue;
+    out ??= { ...record };
+    out[key] = resolve(cwd, value);
+  }
+  return out ?? input;
 }
 
 function appendText(result: ToolResult, extra: string[]): ToolResult {
@@ -21,12 +36,12 @@ export async function afterTool(
   hooks: HookDispatcher,
   call: { name: string; id: string; input: unknown },
   result: ToolResult,
-  opts: { signal: AbortSignal; notices: string[]; control?: RunControl },
+  opts: { signal: AbortSignal; notices: string[]; control?: RunControl; cwd: string },
 ): Promise<ToolResult> {
   const failed = result.isError === true;
   const event = failed ? "PostToolUseFailure" : "PostToolUse";
   if (!hooks.has(event)) return result;
-  const fields: Record<string, unknown> = { tool_name: call.name, tool_input: call.input, tool_use_id: call.id };
+  const fields: Record<string, unknown> = { tool_name: call.name, tool_input: hookToolInput(call.input, opts.cwd), tool_use_id: call.id };
   if (failed) fields.error = textOf(result.content);
   else fields.tool_response = result.structured ?? textOf(result.content);
   const outcome = await hooks.fire(event, fields, call.name, opts.signal);

@@ -31,7 +31,7 @@ test("deno runs src/main.ts headless: write, run, read, edit, answer", async () 
     cwd: root,
     apiUrl: api.url,
     command: [deno, "run", "-A", "src/main.ts"],
-    env: { DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(dir, ".deno-cache") },
+    env: { DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(dir, ".deno-cache"), IS_SANDBOX: "1" },
   });
   expect(run.stderr).not.toContain("error");
   expect(run.code).toBe(0);

@@ -44,7 +44,8 @@ test("unknown flags and bad values are usage errors (exit 2) naming the flag", a
     [["-p", "hi", "--output-format", "stream-json"], "requires --verbose"],
     [["-p", "hi", "--max-turns", "two"], "--max-turns"],
     [["-p", "hi", "--permission-mode", "yolo"], "--permission-mode"],
-    [["-p", "hi", "--allowedTools", "Bash(rm:*)"], "rule pattern"],
+    [["-p", "hi", "--allowedTools", "Bash(rm:*"], "not a permission rule"],
+    [["-p", "hi", "--dangerously-skip-permissions", "--permission-mode", "plan"], "contradicts"],
     [["-p", "hi", "--allowedTools", "Frobnicate"], "unknown tool"],
     [["-p", "hi", "--cwd", "/nonexistent/dir"], "not a directory"],
   ];
@@ -131,18 +132,33 @@ test("default mode in -p denies mutating tools, says so, and lists them in permi
   expect(denial).toContain('"is_error":true');
 });
 
-test("acceptEdits allows file edits but not Bash; bypassPermissions allows both", async () => {
+test("acceptEdits allows file edits and file commands inside the project but not other commands; bypassPermissions allows all", async () => {
   const dir = tempProject();
+  const awk = `awk 'BEGIN { print "x" > "b.txt" }'`;
   const server = await withApi(
-    reply(toolUse("Write", { file_path: join(dir, "a.txt"), content: "a" }), toolUse("Bash", { command: "touch b.txt" })),
+    reply(toolUse("Write", { file_path: join(dir, "a.txt"), content: "a" }), toolUse("Bash", { command: awk }), toolUse("Bash", { command: "touch t.txt" })),
     reply(text("done")),
   );
   await runHone(["-p", "go", "--permission-mode", "acceptEdits"], { cwd: dir, apiUrl: server.url });
   expect(existsSync(join(dir, "a.txt"))).toBe(true);
+  expect(existsSync(join(dir, "t.txt"))).toBe(true);
   expect(existsSync(join(dir, "b.txt"))).toBe(false);
   server.push(reply(toolUse("Bash", { command: "touch c.txt" })), reply(text("done")));
-  await runHone(["-p", "go", "--permission-mode", "bypassPermissions"], { cwd: dir, apiUrl: server.url });
+  await runHone(["-p", "go", "--permission-mode", "bypassPermissions"], { cwd: dir, apiUrl: server.url, env: { IS_SANDBOX: "1" } });
   expect(existsSync(join(dir, "c.txt"))).toBe(true);
+});
+
+test("bypassPermissions is refused as root outside a sandbox", async () => {
+  const dir = tempProject();
+  const server = await withApi(reply(text("done")));
+  const run = await runHone(["-p", "go", "--dangerously-skip-permissions"], { cwd: dir, apiUrl: server.url });
+  if (process.getuid?.() !== 0) {
+    expect(run.code).toBe(0);
+    return;
+  }
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain("root");
+  expect(server.requests).toHaveLength(0);
 });
 
 test("--disallowedTools removes tools from what the model is offered", async () => {

@@ -80,7 +80,7 @@ describe("PreToolUse", () => {
 
   // BUG: createAuthorizer (src/permissions.ts) fires PreToolUse with the input as the model wrote it, so a
   // relative file_path reaches the hook relative; Claude Code's hooks always get an absolute path.
-  test.todo("a relative file_path reaches the hook as an absolute path", async () => {
+  test("a relative file_path reaches the hook as an absolute path", async () => {
     const lab = hookLab();
     lab.settings({ PreToolUse: [group(lab.recorder("pre"), "Write")] });
     const server = await withApi(reply(toolUse("Write", { file_path: "sub/rel.txt", content: "r" })), reply(text("ok")));
@@ -148,9 +148,7 @@ describe("PreToolUse", () => {
     expect(existsSync(join(lab.dir, "original.txt"))).toBe(false);
   });
 
-  // BUG: runCalls (src/agent.ts) hands afterTool the model's call.input, not the input a PreToolUse
-  // hook's updatedInput replaced it with, so PostToolUse hooks audit a command that never ran.
-  test.todo("PostToolUse hooks see the input that ran, as rewritten by a PreToolUse hook", async () => {
+  test("PostToolUse hooks see the input that ran, as rewritten by a PreToolUse hook", async () => {
     const lab = hookLab();
     const rewrite = lab.script(
       "rewrite",

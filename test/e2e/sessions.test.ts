@@ -137,7 +137,7 @@ test("a resume restores the model and permission mode unless flags override them
   const overridden = await runHone(["-p", "-c", "three", "--model", "haiku", "--permission-mode", "plan", ...json], { cwd: dir, apiUrl: server.url, env });
   expect(server.requests[2]!.body.model).not.toBe(opusId);
   expect(overridden.lines()[0]).toMatchObject({ permissionMode: "plan" });
-  await runHone(["-p", "-c", "four", "--permission-mode", "bypassPermissions", ...json], { cwd: dir, apiUrl: server.url, env });
+  await runHone(["-p", "-c", "four", "--permission-mode", "bypassPermissions", ...json], { cwd: dir, apiUrl: server.url, env: { ...env, IS_SANDBOX: "1" } });
   const after = await runHone(["-p", "-c", "five", ...json], { cwd: dir, apiUrl: server.url, env });
   expect(after.lines()[0]).toMatchObject({ permissionMode: "default" });
 });
