@@ -10,6 +10,7 @@ import { credentialsFromEnv } from "./anthropic.ts";
 import { projectDir, type Env } from "./config-dir.ts";
 import { chooseModel, resolveModel } from "./models.ts";
 import { inspectSettings, type SettingsReport } from "./settings.ts";
+import { isTrusted } from "./trust.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
 import { findOnPath } from "./paths.ts";
@@ -118,11 +119,21 @@ function tempDirCheck(): Check {
 }
 
 export function runChecks(io: Pick<CommandIO, "cwd" | "env">): Check[] {
-  const report = inspectSettings({ cwd: io.cwd, env: io.env });
+  let trusted = false;
+  let trustCheck: Check;
+  try {
+    trusted = isTrusted(io.cwd, io.env);
+    const skipped = trusted ? "" : "; its project hooks, env and allow rules are not applied (hone trust)";
+    trustCheck = { mark: "ok", label: "workspace trust", detail: `${io.cwd} is ${trusted ? "trusted" : "not trusted"}${skipped}` };
+  } catch (error) {
+    trustCheck = { mark: "error", label: "workspace trust", detail: (error as Error).message, required: true };
+  }
+  const report = inspectSettings({ cwd: io.cwd, env: io.env, trusted });
   const env = report.loaded.env;
   return [
     { mark: "ok", label: "version", detail: `hone ${VERSION}` },
     { mark: "ok", label: "binary", detail: process.execPath },
+    trustCheck,
     ...settingsChecks(report),
     credentialCheck(report, io.env),
     modelCheck(report),

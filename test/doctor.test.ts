@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { projectDir, type Env } from "../src/config-dir.ts";
 import { doctorCommand } from "../src/doctor.ts";
 import { SUBCOMMANDS } from "../src/subcommands.ts";
+import { trustDirectory } from "../src/trust.ts";
 import { VERSION } from "../src/version.ts";
 
 function fixture() {
@@ -76,7 +77,12 @@ describe("hone doctor", () => {
     const f = fixture();
     const env = { HOME: f.home, PATH: f.bin };
     f.write("project/.claude/settings.local.json", JSON.stringify({ env: { ANTHROPIC_AUTH_TOKEN: "tok-hidden", HONE_MODEL: "haiku" } }));
+    const untrusted = await doctor(f.cwd, env);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.line("workspace trust")[0]).toContain("not trusted");
+    await trustDirectory(f.cwd, env);
     const r = await doctor(f.cwd, env);
+    expect(r.line("workspace trust")[0]).toContain("is trusted");
     expect(r.code).toBe(0);
     expect(r.out).not.toContain("tok-hidden");
     expect(r.line("API key")).toEqual(["ok      API key: ANTHROPIC_AUTH_TOKEN (from settings env)"]);

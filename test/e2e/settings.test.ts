@@ -1,7 +1,7 @@
 // Settings and instruction files through the real binary: layers and precedence, the env block, rules,
 // malformed files reported with file:line:col and left untouched, CLAUDE.md/AGENTS.md in the prompt.
 import { expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { reply, text, toolUse } from "../support/mock-api.ts";
 import { scriptedApi } from "../support/api-fixture.ts";
@@ -83,7 +83,8 @@ test("the env block reaches Bash; settings rules allow and withhold tools; unkno
   const home = tempHome();
   write(join(dir, ".claude", "settings.json"), JSON.stringify({ env: { HONE_TEST_GREETING: "hello from settings" }, permissions: { allow: ["Bash"], deny: ["Write"] }, frobnicate: 1 }));
   const server = await withApi(reply(toolUse("Bash", { command: "echo $HONE_TEST_GREETING" })), reply(text("done")));
-  const run = await runHone(["-p", "greet"], { cwd: dir, apiUrl: server.url, env: { HOME: home } });
+  // Project env and allow rules apply only in a trusted folder (test/e2e/trust.test.ts covers the untrusted case).
+  const run = await runHone(["-p", "greet", "--trust"], { cwd: dir, apiUrl: server.url, env: { HOME: home } });
   expect(run.code).toBe(0);
   expect(JSON.stringify(server.requests[1]!.body.messages)).toContain("hello from settings");
   const tools = (server.requests[0]!.body.tools ?? []).map((t) => t.name);
@@ -92,15 +93,19 @@ test("the env block reaches Bash; settings rules allow and withhold tools; unkno
   expect(run.stderr.match(/frobnicate/g)).toHaveLength(1);
 });
 
-test("a deny pattern hone cannot match yet withholds the whole tool, and says so", async () => {
+test("a deny pattern keeps the tool but refuses the matching calls, naming the rule", async () => {
   const dir = tempProject();
   const home = tempHome();
-  write(join(home, ".hone", "settings.json"), JSON.stringify({ permissions: { deny: ["Bash(rm:*)"] } }));
-  const server = await withApi(reply(text("ok")));
+  const settings = join(home, ".hone", "settings.json");
+  write(settings, JSON.stringify({ permissions: { deny: ["Bash(rm:*)"] } }));
+  write(join(dir, "victim.txt"), "x");
+  const server = await withApi(reply(toolUse("Bash", { command: "ls && rm victim.txt" }), toolUse("Bash", { command: "echo kept > kept.txt" })), reply(text("ok")));
   const run = await runHone(["-p", "hi", "--allowedTools", "Bash"], { cwd: dir, apiUrl: server.url, env: { HOME: home } });
   expect(run.code).toBe(0);
-  expect((server.requests[0]!.body.tools ?? []).map((t) => t.name)).not.toContain("Bash");
-  expect(run.stderr).toContain("Bash(rm:*)");
+  expect((server.requests[0]!.body.tools ?? []).map((t) => t.name)).toContain("Bash");
+  expect(existsSync(join(dir, "victim.txt"))).toBe(true);
+  expect(existsSync(join(dir, "kept.txt"))).toBe(true);
+  expect(JSON.stringify(server.requests[1]!.body.messages)).toContain(`Bash(rm:*) (${settings}:1)`);
 });
 
 test("HONE_BASH_TIMEOUT sets the default Bash timeout", async () => {
