@@ -101,10 +101,15 @@ function readAllowed(use: PathUse, ctx: PermissionContext): boolean {
   return pathRules(ctx, "allow", "read").some((r) => variants.every((v) => rulePathMatcher(r, ctx).matches(v)));
 }
 
+function allowingRule(use: CommandUse, ctx: PermissionContext): PermissionRule | undefined {
+  const text = formText(use.allowForm);
+  return commandRules(ctx, "allow").find((r) => commandPatterns(r.specifier ?? "").some((p) => covers(p, text)));
+}
+
 /** Why one simple command is not allowed, or undefined when it is. */
 function refusal(use: CommandUse, ctx: PermissionContext): string | undefined {
   const text = show(formText(use.allowForm));
-  const byAllowRule = commandRules(ctx, "allow").some((r) => commandPatterns(r.specifier ?? "").some((p) => covers(p, formText(use.allowForm))));
+  const byAllowRule = allowingRule(use, ctx) !== undefined;
   const redirects = use.writes.filter((w) => w.via === "redirect");
   const badRedirect = redirects.find((w) => !writeAllowed(w, ctx));
   if (ctx.mode === "plan" && (!use.readOnly || use.writes.length > 0)) return `"${text}" can change things, which plan mode does not allow`;
@@ -143,7 +148,11 @@ export function decideBash(call: ToolCall, ctx: PermissionContext): Decision {
   const sandboxed = ctx.sandbox?.active === true && call.input.dangerouslyDisableSandbox !== true && !isExcluded(command, ctx.sandbox.excludedCommands ?? []);
   if (sandboxed && ctx.sandbox?.autoAllow && ctx.mode !== "plan") return { behavior: "allow", reason: "Allowed: runs inside the sandbox (autoAllowBashIfSandboxed)" };
   const refusals = uses.filter((u) => !u.transparent).map((u) => ({ use: u, why: refusal(u, ctx) })).filter((r) => r.why !== undefined);
-  if (refusals.length === 0) return { behavior: "allow", reason: uses.length === 0 ? "Allowed: the command runs nothing" : "Allowed: every part of the command is allowed" };
+  if (refusals.length === 0) {
+    const rule = uses.map((u) => (u.transparent ? undefined : allowingRule(u, ctx))).find((r) => r !== undefined);
+    if (rule) return byRule("allow", rule, uses.length === 1 ? `Running "${show(formText(uses[0]!.allowForm))}"` : "Every part of the command");
+    return { behavior: "allow", reason: uses.length === 0 ? "Allowed: the command runs nothing" : "Allowed: every part of the command is read-only or allowed by the mode" };
+  }
   const first = refusals[0]!;
   const suggestions = refusals.map((r) => suggestion(r.use)).filter((s): s is string => s !== undefined);
   return { behavior: ctx.mode === "plan" ? "deny" : "ask", reason: `Needs approval: ${first.why}`, ...(suggestions.length > 0 ? { suggestions } : {}) };

@@ -12,7 +12,7 @@ import { loadSettings, SettingsError } from "./settings.ts";
 import { localSettingsPath, rememberRules } from "./settings-write.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { builtinTools } from "./tools/index.ts";
-import { isTrusted } from "./trust.ts";
+import { isTrusted, TrustFileError } from "./trust.ts";
 
 const USAGE = `usage: hone permissions [list] [--json] [--mode <mode>] [--add-dir <dir>] [--trust]
        hone permissions check "<Tool>(<command, path, url or name>)" [--json] [--mode <mode>]
@@ -165,9 +165,16 @@ export async function permissionsCommand(args: string[], io: CommandIO): Promise
     return 2;
   }
   const sub = flags.rest[0] ?? "list";
-  if (sub === "check") return check(io, flags);
   if (sub === "allow" || sub === "ask" || sub === "deny") return await add(io, sub, flags.rest.slice(1));
-  if (sub === "list") return list(io, flags);
-  io.err(`hone permissions: unknown subcommand "${sub}"\n${USAGE}`);
-  return 2;
+  if (sub !== "check" && sub !== "list") {
+    io.err(`hone permissions: unknown subcommand "${sub}"\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return sub === "check" ? check(io, flags) : list(io, flags);
+  } catch (error) {
+    if (!(error instanceof SettingsError || error instanceof TrustFileError)) throw error;
+    io.err(`hone permissions: ${error.message}`);
+    return 1;
+  }
 }

@@ -3,17 +3,13 @@
 // that does not parse is left alone with an error rather than rewritten.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { applyEdits, modify } from "jsonc-parser";
 import { atomicWrite } from "./file-io.ts";
 import type { RuleKind } from "./permission-rules.ts";
-import { SettingsError } from "./settings-parse.ts";
+import { parseJsonSource } from "./settings-parse.ts";
 
 export function localSettingsPath(cwd: string): string {
   return join(cwd, ".hone", "settings.local.json");
-}
-
-function lineOf(text: string, offset: number): number {
-  return text.slice(0, offset).split("\n").length;
 }
 
 /** Adds rules to permissions.<kind> (skipping ones already there); returns those added. */
@@ -25,11 +21,8 @@ export async function rememberRules(cwd: string, rules: string[], kind: RuleKind
   } catch {
     text = "{}\n";
   }
-  const errors: ParseError[] = [];
-  const data = parse(text, errors, { allowTrailingComma: false }) as unknown;
-  const first = errors[0];
-  if (first) throw new SettingsError(path, lineOf(text, first.offset), undefined, undefined, `${printParseErrorCode(first.error)}; not changed`);
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SettingsError(path, 1, undefined, undefined, "expected an object; not changed");
+  // The same strict reading as the loader: a file it would reject is reported, never rewritten.
+  const data = text.trim() === "" ? {} : parseJsonSource(text, path).data;
   const existing = (data as { permissions?: Record<string, unknown> }).permissions?.[kind];
   const current = Array.isArray(existing) ? existing.filter((r): r is string => typeof r === "string") : [];
   const added = rules.filter((r, i) => !current.includes(r) && rules.indexOf(r) === i);
