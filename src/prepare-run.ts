@@ -120,6 +120,13 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     for (const warning of setup.warnings) log.warn(warning);
     const state = setup.agent.session;
     if (sandbox.instance) state.sandbox = sandbox.instance;
+    const start = sandbox.start;
+    if (start) {
+      state.prepareSandbox = async () => {
+        const instance = await start();
+        if (instance) state.sandbox = instance;
+      };
+    }
     const readable = readableUnder(setup.permissions);
     if (readable) state.canRead = readable;
     state.instructions = createInstructionTracker(cwd, instructions.files.map((f) => f.path), env);

@@ -17,6 +17,8 @@ import type { Settings } from "./settings.ts";
 export interface StartedSandbox {
   policy?: SandboxPolicy;
   instance?: Sandbox;
+  /** A sandbox that is only on by default starts at the first shell command: probing bubblewrap costs a process start. */
+  start?: () => Promise<Sandbox | undefined>;
   stop(): Promise<void>;
 }
 
@@ -50,30 +52,43 @@ export function deniedReadPaths(rules: { rule: string; kind: string; source: { a
   return out;
 }
 
+interface SandboxOptions {
+  cwd: string;
+  directories: string[];
+  home: string;
+  sessionId: string;
+  log: Logger;
+  env?: Record<string, string | undefined>;
+  /** Existing files Read deny rules name, hidden inside the sandbox too (cat, grep -r, scripts). */
+  denyRead?: string[];
+}
+
 export async function startSandbox(
   settings: Settings["sandbox"],
-  opts: {
-    cwd: string;
-    directories: string[];
-    home: string;
-    sessionId: string;
-    log: Logger;
-    env?: Record<string, string | undefined>;
-    /** Existing files Read deny rules name, hidden inside the sandbox too (cat, grep -r, scripts). */
-    denyRead?: string[];
-  },
+  opts: SandboxOptions,
 ): Promise<StartedSandbox> {
   if (settings?.enabled === false) return NONE;
-  const explicit = settings?.enabled === true;
+  // Auto-allowing needs a sandbox that certainly works, so it is started (and checked) now.
+  if (settings?.enabled === true || settings?.autoAllowBashIfSandboxed === true) {
+    const instance = await create(settings, opts, true);
+    if (!instance) return NONE;
+    const policy: SandboxPolicy = { active: true, autoAllow: settings.autoAllowBashIfSandboxed ?? true, excludedCommands: settings.excludedCommands ?? [] };
+    return { policy, instance, stop: () => instance.close() };
+  }
+  let pending: Promise<Sandbox | undefined> | undefined;
+  return { start: () => (pending ??= create(settings, opts, false)), stop: async () => (await pending)?.close() };
+}
+
+async function create(settings: Settings["sandbox"], opts: SandboxOptions, explicit: boolean): Promise<Sandbox | undefined> {
   const probe = await probeSandbox(settings?.bwrapPath);
   if (!probe.ok) {
     if (explicit && settings?.failIfUnavailable) throw new UsageError(`the sandbox is required (sandbox.failIfUnavailable) but unavailable: ${probe.reason}`);
     if (explicit) opts.log.warn(`sandbox.enabled is set but the sandbox is unavailable (${probe.reason}); shell commands run unsandboxed and need approval as usual`);
-    return NONE;
+    return undefined;
   }
   const env = opts.env ?? process.env;
   const gitDir = enclosingGitDir(opts.cwd);
-  const instance = await createSandbox({
+  return await createSandbox({
     writableRoots: [opts.cwd, ...opts.directories, ...(gitDir ? [gitDir] : [])],
     tmpDir: join(scratchRoot(), opts.sessionId, "sandbox"),
     home: opts.home,
@@ -85,9 +100,4 @@ export async function startSandbox(
     excludedCommands: settings?.excludedCommands ?? [],
     protect: [honeHome(env), ...(gitDir ? [join(gitDir, "hooks"), join(gitDir, "config")] : [])],
   });
-  return {
-    policy: { active: true, autoAllow: settings?.autoAllowBashIfSandboxed ?? explicit, excludedCommands: settings?.excludedCommands ?? [] },
-    instance,
-    stop: () => instance.close(),
-  };
 }

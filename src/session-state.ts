@@ -50,6 +50,8 @@ export interface SessionState {
   canRead?: (absPath: string) => boolean;
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
   fileHistory?: FileHistory;
+  /** Starts the default sandbox before the first shell command (it is not started for runs without one). */
+  prepareSandbox?: () => Promise<void>;
   /** When set, Bash commands run confined in it (see sandbox.ts). */
   sandbox?: Sandbox;
 }

@@ -94,6 +94,7 @@ export const bashTool = defineTool({
       notes.push(`Shell cwd was reset to ${ctx.projectDir} because ${cwd} no longer exists.`);
       cwd = ctx.session.cwd = ctx.projectDir;
     }
+    await ctx.session.prepareSandbox?.();
     const sandbox = chooseSandbox(ctx.session, input.command, input.dangerouslyDisableSandbox, notes);
 
     if (input.run_in_background) {

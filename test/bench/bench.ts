@@ -23,7 +23,8 @@ function median(values: number[]): number {
 
 async function timeRun(args: string[], env: Record<string, string>, cwd: string): Promise<Sample> {
   const started = performance.now();
-  const proc = Bun.spawn([BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  // IS_SANDBOX: the bench may run as root in a container, where bypassPermissions otherwise refuses to start.
+  const proc = Bun.spawn([BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "", HOME: cwd, IS_SANDBOX: "1", ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const ms = performance.now() - started;
   if (code !== 0) throw new Error(`hone ${args.join(" ")} exited ${code}: ${out} ${err}`);
