@@ -79,9 +79,24 @@ function findHit(uses: CommandUse[], ctx: PermissionContext, kind: "deny" | "ask
   return possible;
 }
 
-function insideDirs(path: Pattern, dirs: readonly string[]): boolean {
+/**
+ * The folder a path is certainly inside. The analysis starts a path with a wildcard when a variable
+ * could put it anywhere; wildcards after a literal `/...` prefix are names chosen inside a known folder
+ * (globs), so everything up to the last `/` before the first wildcard is that folder.
+ */
+function knownFolder(path: Pattern): string | undefined {
   const literal = literalText(path);
-  return literal !== undefined && insideAny(pathVariants(literal), dirs);
+  if (literal !== undefined) return literal;
+  const first = path[0];
+  if (typeof first !== "string" || !first.startsWith("/")) return undefined;
+  const prefix = path.slice(0, path.findIndex((p) => typeof p !== "string")).join("");
+  const cut = prefix.lastIndexOf("/");
+  return cut <= 0 ? undefined : prefix.slice(0, cut);
+}
+
+function insideDirs(path: Pattern, dirs: readonly string[]): boolean {
+  const folder = knownFolder(path);
+  return folder !== undefined && insideAny(pathVariants(folder), dirs);
 }
 
 function writeAllowed(use: PathUse, ctx: PermissionContext): boolean {

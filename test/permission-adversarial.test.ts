@@ -110,3 +110,16 @@ describe("Bash decisions explain themselves", () => {
     expect(decide({ tool: "Bash", input: { command: "git diff" }, readOnly: false }, plan).behavior).toBe("allow");
   });
 });
+
+describe("globs and variables in paths", () => {
+  const dir = project();
+  test("globs inside the project are read-only reads; variables that could point anywhere are not", () => {
+    const ctx = context(dir, "default", []);
+    const behavior = (command: string) => decide({ tool: "Bash", input: { command }, readOnly: false }, ctx).behavior;
+    expect(behavior("ls sub/*.ts")).toBe("allow");
+    expect(behavior("echo *")).toBe("allow");
+    expect(behavior("cat ./$X")).toBe("ask");
+    expect(behavior("cat /etc/*")).toBe("ask");
+    expect(behavior("cat sub/../../*")).toBe("ask");
+  });
+});
