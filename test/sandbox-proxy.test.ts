@@ -5,7 +5,7 @@ import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostAllowed, selfCommand, setSelfCommand, splitAuthority, startDomainProxy, type DomainProxy } from "../src/sandbox-proxy.ts";
-import { sandboxFixture } from "./support/sandbox-fixture.ts";
+import { BRIDGE_SCRIPT, sandboxFixture } from "./support/sandbox-fixture.ts";
 
 /** An HTTP/1.0 origin that answers with the request head it received. */
 async function echoServer(): Promise<{ server: Server; port: number }> {
@@ -133,7 +133,7 @@ describe("the bridge", () => {
     expect(selfCommand()).toEqual([process.execPath, process.argv[1] ?? ""]);
     setSelfCommand(["/x/hone"]);
     expect(selfCommand()).toEqual(["/x/hone"]);
-    setSelfCommand([process.execPath, join(import.meta.dir, "support", "sandbox-bridge-main.ts")]);
+    setSelfCommand([process.execPath, BRIDGE_SCRIPT]);
   });
 
   test("relays a loopback port to the socket, runs the command and returns its status", async () => {

@@ -6,7 +6,19 @@ import { join } from "node:path";
 import { createSandbox, setSelfCommand, type Sandbox } from "../../src/sandbox.ts";
 import { runCommand, type CommandResult } from "../../src/shell.ts";
 
-setSelfCommand([process.execPath, join(import.meta.dir, "sandbox-bridge-main.ts")]);
+/**
+ * The bridge stand-in bundled into one file in the temp dir: the sandbox keeps files the bridge command
+ * names visible even under /tmp, but not the source tree they would import (a checkout may live there).
+ */
+export function bundledBridge(): string {
+  const out = join(mkdtempSync(join(tmpdir(), "hone-bridge-bundle-")), "bridge.js");
+  const built = Bun.spawnSync([process.execPath, "build", join(import.meta.dir, "sandbox-bridge-main.ts"), "--target=bun", "--outfile", out]);
+  if (built.exitCode !== 0) throw new Error(`bundling the bridge failed: ${built.stderr.toString()}`);
+  return out;
+}
+
+export const BRIDGE_SCRIPT = bundledBridge();
+setSelfCommand([process.execPath, BRIDGE_SCRIPT]);
 
 export interface SandboxFixture {
   base: string;
