@@ -1,8 +1,8 @@
 // Command-line parsing: turns argv into a validated RunOptions, or a UsageError naming the bad flag.
 // Every flag registered here is honoured; anything else is refused, never silently ignored.
 import cac from "cac";
-import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { isDirectory } from "./paths.ts";
 import { parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
 import { SETTING_SOURCES, type SettingSource } from "./settings.ts";
 
@@ -72,18 +72,10 @@ function hyphenatedSwitches(cli: ReturnType<typeof buildCli>): Map<string, strin
   return map;
 }
 
-function isDir(path: string): boolean {
-  try {
-    return existsSync(path) && statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Whether `next` continues a variadic flag's values: rules for the tool flags, existing folders for --add-dir. */
 function continues(flag: string, next: string): boolean {
   if (next.startsWith("-")) return false;
-  return flag === "--add-dir" ? isDir(resolve(next)) : RULE_LIKE.test(next);
+  return flag === "--add-dir" ? isDirectory(resolve(next)) : RULE_LIKE.test(next);
 }
 
 /** `--allowedTools Read Edit` takes several values, as in Claude Code: repeat the flag for each one. */

@@ -1,6 +1,6 @@
 // Turns the path a model gave a file tool into an absolute path, and explains a missing file with the
 // names it most likely meant (models often get the case, the extension or one letter wrong).
-import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from "node:path";
 
@@ -16,6 +16,24 @@ export function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** The path with symlinks resolved, or just made absolute when it does not exist (or cannot be read). */
+export function realPathOr(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+/** The nearest folder, from `start` upwards, that contains `name`. */
+export function findUp(start: string, name: string): string | undefined {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, name))) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -5,7 +5,7 @@
 // acceptEdits for file commands there, or by the mode. Redirection targets are writes and need
 // permission to write, whatever the command.
 import { analyzeBash, formText, type CommandUse, type PathUse } from "./bash-analysis.ts";
-import { byRule, insideAny, pathRules, rulePathMatcher, rulesOf, type Decision, type PermissionContext, type ToolCall } from "./permission-context.ts";
+import { byRule, insideAny, pathRuleFor, pathRules, rulesOf, type Decision, type PermissionContext, type ToolCall } from "./permission-context.ts";
 import { commandPatterns, ruleNamesTool, type PermissionRule, type RuleKind } from "./permission-rules.ts";
 import { pathVariants, protectedReason } from "./path-rules.ts";
 import { isExcluded } from "./sandbox.ts";
@@ -52,14 +52,15 @@ function commandHit(use: CommandUse, rules: PermissionRule[]): Hit | undefined {
   return possible;
 }
 
-function pathHit(uses: PathUse[], rules: PermissionRule[], ctx: PermissionContext, verb: string): Hit | undefined {
+function pathHit(uses: PathUse[], ctx: PermissionContext, kind: "deny" | "ask", access: "read" | "write"): Hit | undefined {
+  const first = pathRules(ctx, kind, access)[0];
+  if (!first) return undefined;
+  const verb = access === "read" ? "reading" : "writing";
   for (const use of uses) {
     const literal = literalText(use.path);
-    for (const rule of rules) {
-      const matcher = rulePathMatcher(rule, ctx);
-      if (literal === undefined) return { rule, certain: false, what: `${verb} "${show(use.path)}", a path only known when the command runs,` };
-      if (pathVariants(literal).some((v) => matcher.matches(v))) return { rule, certain: true, what: `${verb} ${literal}` };
-    }
+    if (literal === undefined) return { rule: first, certain: false, what: `${verb} "${show(use.path)}", a path only known when the command runs,` };
+    const rule = pathRuleFor(ctx, kind, access, pathVariants(literal));
+    if (rule) return { rule, certain: true, what: `${verb} ${literal}` };
   }
   return undefined;
 }
@@ -67,11 +68,9 @@ function pathHit(uses: PathUse[], rules: PermissionRule[], ctx: PermissionContex
 /** The first deny (or ask) rule any part of the command runs into. */
 function findHit(uses: CommandUse[], ctx: PermissionContext, kind: "deny" | "ask"): Hit | undefined {
   const commands = commandRules(ctx, kind);
-  const reads = pathRules(ctx, kind, "read");
-  const writes = pathRules(ctx, kind, "write");
   let possible: Hit | undefined;
   for (const use of uses) {
-    const hits = [commandHit(use, commands), pathHit(use.reads, reads, ctx, "reading"), pathHit(use.writes, writes, ctx, "writing")];
+    const hits = [commandHit(use, commands), pathHit(use.reads, ctx, kind, "read"), pathHit(use.writes, ctx, kind, "write")];
     const certain = hits.find((h) => h?.certain);
     if (certain) return certain;
     possible ??= hits.find((h) => h !== undefined);
@@ -103,7 +102,7 @@ function writeAllowed(use: PathUse, ctx: PermissionContext): boolean {
   const literal = literalText(use.path);
   if (literal === undefined) return false;
   const variants = pathVariants(literal);
-  if (pathRules(ctx, "allow", "write").some((r) => variants.every((v) => rulePathMatcher(r, ctx).matches(v)))) return true;
+  if (pathRuleFor(ctx, "allow", "write", variants)) return true;
   if (ctx.mode !== "acceptEdits") return false;
   return insideAny(variants, ctx.workingDirs) && !variants.some((v) => protectedReason(v) !== undefined);
 }
@@ -112,8 +111,7 @@ function readAllowed(use: PathUse, ctx: PermissionContext): boolean {
   if (insideDirs(use.path, [...ctx.workingDirs, ...ctx.readableDirs])) return true;
   const literal = literalText(use.path);
   if (literal === undefined) return false;
-  const variants = pathVariants(literal);
-  return pathRules(ctx, "allow", "read").some((r) => variants.every((v) => rulePathMatcher(r, ctx).matches(v)));
+  return pathRuleFor(ctx, "allow", "read", pathVariants(literal)) !== undefined;
 }
 
 function allowingRule(use: CommandUse, ctx: PermissionContext): PermissionRule | undefined {

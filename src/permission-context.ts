@@ -81,6 +81,15 @@ export function pathRules(ctx: PermissionContext, kind: RuleKind, access: "read"
   });
 }
 
+/** The first path rule of this kind for the path: deny and ask match either spelling (link or target), allow must match both. */
+export function pathRuleFor(ctx: PermissionContext, kind: RuleKind, access: "read" | "write", variants: string[]): PermissionRule | undefined {
+  const matches = (rule: PermissionRule) => {
+    const matcher = rulePathMatcher(rule, ctx);
+    return kind === "allow" ? variants.every((v) => matcher.matches(v)) : variants.some((v) => matcher.matches(v));
+  };
+  return pathRules(ctx, kind, access).find(matches);
+}
+
 export function insideAny(variants: string[], dirs: readonly string[]): boolean {
   return variants.every((v) => dirs.some((d) => isInside(v, d)));
 }
@@ -96,7 +105,6 @@ export interface ToolCall {
 
 /** Whether no Read deny rule covers the path (or its symlink target); for filtering search results. */
 export function readableUnder(ctx: PermissionContext): ((absPath: string) => boolean) | undefined {
-  const denies = pathRules(ctx, "deny", "read");
-  if (denies.length === 0) return undefined;
-  return (absPath) => !pathVariants(absPath).some((v) => denies.some((r) => rulePathMatcher(r, ctx).matches(v)));
+  if (pathRules(ctx, "deny", "read").length === 0) return undefined;
+  return (absPath) => pathRuleFor(ctx, "deny", "read", pathVariants(absPath)) === undefined;
 }

@@ -1,20 +1,15 @@
 // The permission decision for one tool call: deny rules first, then ask rules, then allow rules, then
 // the mode. Pure apart from resolving symlinks; every Decision says why in words and names the rule
 // (with its file and line) that made it, which `hone permissions check` prints as is.
-import { isAbsolute, resolve } from "node:path";
 import { decideBash } from "./permission-bash.ts";
-import { byRule, insideAny, pathRules, rulePathMatcher, rulesOf, wholeToolRule, type Decision, type PermissionContext, type ToolCall } from "./permission-context.ts";
+import { byRule, insideAny, pathRuleFor, rulesOf, wholeToolRule, type Decision, type PermissionContext, type ToolCall } from "./permission-context.ts";
 import { commandPatterns, EDIT_TOOLS, READ_TOOLS, ruleNamesTool, specifierKind, type PermissionRule } from "./permission-rules.ts";
 import { pathVariants, protectedReason } from "./path-rules.ts";
+import { resolveToolPath } from "./paths.ts";
 import { covers, fromGlob, type Pattern } from "./pattern.ts";
 
 /** Tools that change nothing outside hone's own state. */
 const HARMLESS = new Set(["TodoWrite", "BashOutput", "KillShell", "TaskOutput", "TaskStop"]);
-
-function absolute(path: string, cwd: string, home: string): string {
-  if (path === "~" || path.startsWith("~/")) return resolve(home, path.slice(2));
-  return isAbsolute(path) ? resolve(path) : resolve(cwd, path);
-}
 
 /** The path a file tool call touches, when it has one. */
 export function callPath(tool: string, input: Record<string, unknown>): string | undefined {
@@ -27,22 +22,23 @@ export function callPath(tool: string, input: Record<string, unknown>): string |
 
 function decidePath(tool: string, input: Record<string, unknown>, ctx: PermissionContext): Decision {
   const raw = callPath(tool, input) ?? ".";
-  const path = absolute(raw, ctx.cwd, ctx.home);
+  // Resolved exactly as the file tools resolve it, so the check is about the file they will touch.
+  const path = resolveToolPath(raw, ctx.cwd).absolute;
   const variants = pathVariants(path);
   const access = EDIT_TOOLS.has(tool) ? "write" : "read";
   const what = `${access === "write" ? "Writing" : "Reading"} ${path}`;
   for (const kind of ["deny", "ask"] as const) {
-    const rule = pathRules(ctx, kind, access).find((r) => variants.some((v) => rulePathMatcher(r, ctx).matches(v)));
+    const rule = pathRuleFor(ctx, kind, access, variants);
     if (rule) return byRule(kind, rule, what);
   }
   if (access === "write" && ctx.mode === "plan") return { behavior: "deny", reason: `${what} is not allowed in plan mode: only read-only tools run while planning` };
-  const allow = pathRules(ctx, "allow", access).find((r) => variants.every((v) => rulePathMatcher(r, ctx).matches(v)));
+  const allow = pathRuleFor(ctx, "allow", access, variants);
   if (allow) return byRule("allow", allow, what);
   if (ctx.mode === "bypassPermissions") return { behavior: "allow", reason: `${what} is allowed: bypassPermissions mode` };
   const inside = insideAny(variants, ctx.workingDirs);
   const suggestion = `${access === "write" ? "Edit" : "Read"}(/${path})`;
   if (access === "read") {
-    if (inside || insideAny(variants, [...ctx.workingDirs, ...ctx.readableDirs])) return { behavior: "allow", reason: `${what} is allowed: inside the working directories` };
+    if (insideAny(variants, [...ctx.workingDirs, ...ctx.readableDirs])) return { behavior: "allow", reason: `${what} is allowed: inside the working directories` };
     return { behavior: "ask", reason: `${what} needs approval: it is outside the working directories (${ctx.workingDirs.join(", ")})`, suggestions: [suggestion] };
   }
   const guarded = variants.map(protectedReason).find((r) => r !== undefined);

@@ -57,7 +57,7 @@ function load(io: CommandIO, flags: Flags): { setup: PermissionSetup; trusted: b
     mode,
     cwd: io.cwd,
     home: homeDir(io.env),
-    settingsRules: loaded.rules.map((r) => ({ rule: r.rule, kind: r.kind, source: r.source })),
+    settingsRules: loaded.rules,
     allowedTools: [],
     disallowedTools: [],
     directories: [...loaded.directories.map((d) => d.path), ...flags.addDirs.map((d) => resolve(io.cwd, d))],

@@ -2,13 +2,13 @@
 // PermissionContext the engine decides with, and wraps the engine into the loop's Authorize function:
 // PreToolUse hooks first, then the decision, then the ask, which a run without a prompt channel turns
 // into a denial that says what was refused and how to allow it.
-import { realpathSync } from "node:fs";
 import { decide } from "./permission-engine.ts";
 import type { Decision, PermissionContext, SandboxPolicy } from "./permission-context.ts";
 import { lintRules } from "./permission-lint.ts";
 import type { PermissionMode } from "./permission-modes.ts";
 import { makeRule, rulesFromFlag, type PermissionRule, type RuleKind, type RuleSource } from "./permission-rules.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
+import { realPathOr } from "./paths.ts";
 import { hookToolInput } from "./tool-hooks.ts";
 import type { Authorize, Verdict } from "./tool-runner.ts";
 
@@ -42,14 +42,6 @@ export interface PermissionSetup {
   warnings: string[];
 }
 
-function real(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return dir;
-  }
-}
-
 export function buildPermissions(inputs: PermissionInputs): PermissionSetup {
   const warnings: string[] = [];
   const fromSettings: PermissionRule[] = [];
@@ -71,14 +63,14 @@ export function buildPermissions(inputs: PermissionInputs): PermissionSetup {
     if (rule.kind !== "deny" || rule.specifier !== undefined) continue;
     for (const name of inputs.knownTools) if (rule.tool === name || rule.tool === "*") removedTools.add(name);
   }
-  const workingDirs = [...new Set([inputs.cwd, ...inputs.directories].map(real))];
+  const workingDirs = [...new Set([inputs.cwd, ...inputs.directories].map(realPathOr))];
   const context: PermissionContext = {
     mode: inputs.mode,
     rules,
     cwd: inputs.cwd,
     home: inputs.home,
     workingDirs,
-    readableDirs: inputs.readableDirs.map(real),
+    readableDirs: inputs.readableDirs.map(realPathOr),
     ...(inputs.sandbox ? { sandbox: inputs.sandbox } : {}),
   };
   return { context, removedTools, warnings };

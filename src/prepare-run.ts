@@ -40,7 +40,7 @@ function runSettings(loaded: LoadedSettings, instructions: string): RunSettings 
     maxTokens: settings.maxTokens,
     defaultMode: settings.permissions?.defaultMode,
     bypassDisabled: settings.permissions?.disableBypassPermissionsMode === "disable",
-    rules: loaded.rules.map((r) => ({ rule: r.rule, kind: r.kind, source: r.source })),
+    rules: loaded.rules,
     directories: loaded.directories.map((d) => d.path),
     instructions,
   };

@@ -1,12 +1,11 @@
 // Turns parsed flags and the environment into everything a run needs: the provider, model, tools,
 // permissions, system prompt and limits. Pure apart from reading the environment and the cwd.
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createAnthropicProvider, credentialsFromEnv, parseCustomHeaders, type Credentials } from "./anthropic.ts";
 import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { chooseModel, modelInfo, resolveModel } from "./models.ts";
-import { isDirectory } from "./paths.ts";
+import { findUp, isDirectory } from "./paths.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
 import type { PermissionContext, SandboxPolicy } from "./permission-context.ts";
 import { buildPermissions, createAuthorizer, parsePermissionMode, type Asker, type PermissionMode, type SettingsRuleInput } from "./permissions.ts";
@@ -38,13 +37,6 @@ function envNumber(env: Env, ...names: string[]): number | undefined {
     if (env[name] !== undefined && Number.isFinite(value) && value > 0) return value;
   }
   return undefined;
-}
-
-function isGitRepo(dir: string): boolean {
-  for (let current = dir; ; current = dirname(current)) {
-    if (existsSync(join(current, ".git"))) return true;
-    if (dirname(current) === current) return false;
-  }
 }
 
 export function resolveCwd(option: string | undefined): string {
@@ -168,7 +160,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     userAgent: `hone/${VERSION}`,
   });
   const system = buildSystemPrompt(
-    { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: isGitRepo(cwd) },
+    { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined },
     { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions },
   );
   const session = createSessionState(place.id, cwd, dirname(place.folder));

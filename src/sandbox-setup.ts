@@ -2,12 +2,13 @@
 // can do: explicitly enabled, on by default wherever bubblewrap works, or off when settings say so.
 // Only an explicit `enabled: true` (or autoAllowBashIfSandboxed) lets sandboxed commands skip asking;
 // a sandbox that is merely on by default is an extra wall, not a permission.
-import { existsSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "./cli.ts";
 import { honeHome } from "./config-dir.ts";
 import type { Logger } from "./log.ts";
 import { pathGlobs } from "./path-rules.ts";
+import { findUp, isDirectory } from "./paths.ts";
 import { parseRuleText } from "./permission-rules.ts";
 import type { SandboxPolicy } from "./permission-context.ts";
 import { createSandbox, probeSandbox, type Sandbox } from "./sandbox.ts";
@@ -30,12 +31,10 @@ function absolutePaths(paths: string[] | undefined, cwd: string, home: string): 
 
 /** The enclosing repository's .git folder when the project is a subfolder of it (commits write there). */
 function enclosingGitDir(cwd: string): string | undefined {
-  if (existsSync(join(cwd, ".git"))) return undefined;
-  for (let dir = dirname(cwd); dir !== dirname(dir); dir = dirname(dir)) {
-    const git = join(dir, ".git");
-    if (existsSync(git)) return statSync(git).isDirectory() ? git : undefined;
-  }
-  return undefined;
+  const root = findUp(cwd, ".git");
+  if (root === undefined || root === cwd) return undefined;
+  const git = join(root, ".git");
+  return isDirectory(git) ? git : undefined;
 }
 
 /** Existing files and folders that Read deny rules name literally (no wildcards), for the sandbox to hide. */

@@ -2,10 +2,11 @@
 // machine read-only except the working directories and a per-session TMPDIR, config and hook files stay
 // read-only even there, and the network is off or limited to allowed domains through hone's proxy.
 import { execFile } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, readlinkSync, realpathSync, renameSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, readlinkSync, renameSync } from "node:fs";
 import { rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { isDirectory, realPathOr } from "./paths.ts";
 import { explainSandboxFailure } from "./sandbox-explain.ts";
 import { baseArgs, findSockets, planMounts, type MountLayout, type MountPoint } from "./sandbox-mounts.ts";
 import { bridgeCommand, selfCommand, startDomainProxy, type DomainProxy } from "./sandbox-proxy.ts";
@@ -120,22 +121,6 @@ async function runProbe(bwrapPath: string): Promise<ProbeResult> {
   });
 }
 
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Removes a mount point bwrap created if nothing was put in it meanwhile. */
 function removeIfEmpty(point: MountPoint): void {
   try {
@@ -198,22 +183,22 @@ export async function createSandbox(opts: {
   rmSync(join(runDir, "proxy.sock"), { force: true }); // left by a run that was killed
   writeFileSync(emptyFile, "", { mode: 0o444 });
 
-  const roots = [...new Set([...opts.writableRoots, ...(opts.allowWrite ?? [])].filter(isDir).map(realOrSelf))];
-  const home = realOrSelf(opts.home);
+  const roots = [...new Set([...opts.writableRoots, ...(opts.allowWrite ?? [])].filter(isDirectory).map(realPathOr))];
+  const home = realPathOr(opts.home);
   const network = opts.allowedDomains.length > 0;
   const self = network ? selfCommand() : [];
   const env = process.env;
   const socketDirs = ["/run", "/var/run", env.XDG_RUNTIME_DIR, env.SSH_AUTH_SOCK, join(home, ".docker", "run")];
   const layout: MountLayout = {
     roots,
-    tmpDir: realOrSelf(tmp),
-    runDir: realOrSelf(runDir),
-    emptyDir: realOrSelf(emptyDir),
-    emptyFile: realOrSelf(emptyFile),
+    tmpDir: realPathOr(tmp),
+    runDir: realPathOr(runDir),
+    emptyDir: realPathOr(emptyDir),
+    emptyFile: realPathOr(emptyFile),
     home,
-    protect: (opts.protect ?? []).map(realOrSelf),
-    denyRead: (opts.denyRead ?? []).map(realOrSelf),
-    hideSockets: findSockets(socketDirs.filter((d): d is string => !!d), ["/tmp", realOrSelf(base), realOrSelf(runDir)]),
+    protect: (opts.protect ?? []).map(realPathOr),
+    denyRead: (opts.denyRead ?? []).map(realPathOr),
+    hideSockets: findSockets(socketDirs.filter((d): d is string => !!d), ["/tmp", realPathOr(base), realPathOr(runDir)]),
     readable: self.filter((p) => p.startsWith("/tmp/")),
   };
   const proxy: DomainProxy | undefined = network
@@ -265,7 +250,7 @@ export async function createSandbox(opts: {
     explainFailure: (output, exitCode) => explainSandboxFailure(output, exitCode, info),
     async close() {
       await proxy?.close();
-      for (const path of inUse.keys()) removeIfEmpty({ path, kind: isDir(path) ? "dir" : "file" });
+      for (const path of inUse.keys()) removeIfEmpty({ path, kind: isDirectory(path) ? "dir" : "file" });
       inUse.clear();
       rmSync(base, { recursive: true, force: true });
       if (ownRunDir) rmSync(runDir, { recursive: true, force: true });

@@ -2,11 +2,12 @@
 // `!` commands in project slash commands, apiKeyHelper) and loosen its rules (allow rules, env,
 // defaultMode, sandbox settings). Stored in ~/.hone/trust.json; a folder is trusted when it or a parent
 // is listed, or when Claude Code's own trust dialog was accepted for it (~/.claude.json).
-import { readFileSync, realpathSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { claudeHome, homeDir, honeHome, type Env } from "./config-dir.ts";
 import { atomicWrite } from "./file-io.ts";
 import { isInside } from "./path-rules.ts";
+import { realPathOr } from "./paths.ts";
 
 export interface TrustEntry {
   path: string;
@@ -20,14 +21,6 @@ interface TrustFile {
 
 export function trustFilePath(env: Env): string {
   return join(honeHome(env), "trust.json");
-}
-
-function canonical(dir: string): string {
-  try {
-    return realpathSync(resolve(dir));
-  } catch {
-    return resolve(dir);
-  }
 }
 
 export class TrustFileError extends Error {
@@ -69,7 +62,7 @@ function trustedByClaudeCode(dir: string, env: Env): boolean {
 }
 
 export function isTrusted(dir: string, env: Env): boolean {
-  const target = canonical(dir);
+  const target = realPathOr(dir);
   if (readTrust(env).some((e) => isInside(target, e.path))) return true;
   return trustedByClaudeCode(target, env);
 }
@@ -80,7 +73,7 @@ async function writeTrust(env: Env, entries: TrustEntry[]): Promise<void> {
 }
 
 export async function trustDirectory(dir: string, env: Env): Promise<string> {
-  const path = canonical(dir);
+  const path = realPathOr(dir);
   const entries = readTrust(env);
   if (!entries.some((e) => e.path === path)) await writeTrust(env, [...entries, { path, trustedAt: new Date().toISOString() }]);
   return path;
@@ -88,7 +81,7 @@ export async function trustDirectory(dir: string, env: Env): Promise<string> {
 
 /** Removes the entry for exactly this folder; returns whether there was one. */
 export async function revokeTrust(dir: string, env: Env): Promise<boolean> {
-  const path = canonical(dir);
+  const path = realPathOr(dir);
   const entries = readTrust(env);
   const kept = entries.filter((e) => e.path !== path);
   if (kept.length === entries.length) return false;

@@ -3,23 +3,8 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryCommand } from "../src/memory-command.ts";
-import { SUBCOMMANDS, type CommandIO } from "../src/subcommands.ts";
-
-function io(cwd: string, home: string): CommandIO & { stdout: string; stderr: string } {
-  const result = {
-    cwd,
-    env: { HOME: home, HONE_CONFIG_DIR: join(home, ".hone"), CLAUDE_CONFIG_DIR: join(home, ".claude") },
-    stdout: "",
-    stderr: "",
-    out: (text: string) => {
-      result.stdout += text;
-    },
-    err: (text: string) => {
-      result.stderr += text;
-    },
-  };
-  return result;
-}
+import { SUBCOMMANDS } from "../src/subcommands.ts";
+import { captureIO as io } from "./support/command-io.ts";
 
 function setup() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), "hone-memory-")));
