@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export const HONE_BIN = resolve(import.meta.dir, "../../dist/hone");
+/** HONE_BIN points the tests at another build (helpers building in parallel use their own). */
+export const HONE_BIN = process.env.HONE_BIN ? resolve(process.env.HONE_BIN) : resolve(import.meta.dir, "../../dist/hone");
 
 export function requireBinary(): string {
   if (!existsSync(HONE_BIN)) throw new Error(`${HONE_BIN} is missing: run "bun run build" before the end-to-end tests`);
