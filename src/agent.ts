@@ -8,7 +8,7 @@ import type { ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
 import type { FailureInfo, RetryPolicy } from "./retry.ts";
 import type { SessionState } from "./session-state.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
-import { toolSchema, type Tool, type ToolResult } from "./tool.ts";
+import { toolSchema, type Tool, type ToolResult, type ToolSchema } from "./tool.ts";
 import { errorResult, runTool, type Authorize } from "./tool-runner.ts";
 import { afterTool, type RunControl } from "./tool-hooks.ts";
 
@@ -121,7 +121,7 @@ async function* runCalls(
  */
 export async function* runAgent(history: Message[], config: AgentConfig, signal: AbortSignal): AsyncGenerator<AgentEvent, AgentOutcome> {
   const tools = new Map(config.tools.map((t) => [t.name, t]));
-  const schemas = config.tools.map(toolSchema);
+  const schemas = createSchemaList(config.tools, config.session.loadedTools);
   let turns = 0;
   let apiDurationMs = 0;
   let lastMessage: AssistantMessage | undefined;
@@ -135,7 +135,7 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
       model: config.model,
       system: config.system,
       messages: history,
-      tools: schemas,
+      tools: schemas(),
       maxTokens: config.maxTokens,
       thinking: config.thinking,
     };
@@ -161,6 +161,8 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
       continue;
     }
     stopBlocks = 0;
+    // Calling a deferred tool loads it: its schema is sent from the next request on.
+    for (const c of calls) if (tools.get(c.name)?.deferred) config.session.loadedTools.add(c.name);
     const results = yield* runCalls(calls, config, tools, signal);
     history.push({ role: "user", content: results });
     yield { type: "tool_results", results };
@@ -168,6 +170,27 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
     if (config.control?.stopped) return halted();
     if (config.maxTurns !== undefined && turns >= config.maxTurns) return outcome("max_turns");
   }
+}
+
+/**
+ * The tool schemas of each request: every tool that is not deferred, then the deferred ones loaded so
+ * far in the order they were loaded (appending keeps the cached prefix of earlier tools intact).
+ */
+export function createSchemaList(all: Tool[], loaded: ReadonlySet<string>): () => ToolSchema[] {
+  const base = all.filter((t) => !t.deferred).map(toolSchema);
+  const deferred = new Map(all.filter((t) => t.deferred).map((t) => [t.name, t]));
+  let cached: ToolSchema[] = base;
+  let seen = 0;
+  return () => {
+    if (loaded.size === seen) return cached;
+    seen = loaded.size;
+    const extra = [...loaded].flatMap((name) => {
+      const tool = deferred.get(name);
+      return tool ? [toolSchema(tool)] : [];
+    });
+    cached = [...base, ...extra];
+    return cached;
+  };
 }
 
 /** Runs the Stop hooks; returns the instruction to keep going when one blocks the stop. */

@@ -54,6 +54,8 @@ export interface SessionState {
   prepareSandbox?: () => Promise<void>;
   /** When set, Bash commands run confined in it (see sandbox.ts). */
   sandbox?: Sandbox;
+  /** Deferred tools whose full schema has been loaded (ToolSearch or a first call); sent from then on. */
+  readonly loadedTools: Set<string>;
 }
 
 /** Where an unsaved session keeps its scratch files (large outputs): $TMPDIR/hone/<id>. */
@@ -63,7 +65,7 @@ export function scratchRoot(): string {
 
 export function createSessionState(id: string, cwd: string, spillRoot = scratchRoot()): SessionState {
   const spillDir = join(spillRoot, id, "tool-results");
-  return { id, cwd, files: new Map(), shells: new Map(), todos: [], spillDir };
+  return { id, cwd, files: new Map(), shells: new Map(), todos: [], spillDir, loadedTools: new Set() };
 }
 
 export function ensureSpillDir(state: SessionState): string {

@@ -34,6 +34,13 @@ export interface Tool<I = unknown> {
   readonly description: string;
   readonly input: z.ZodType<I>;
   readonly readOnly: boolean;
+  /** A JSON Schema sent as is instead of one generated from `input` (MCP tools bring their own). */
+  readonly inputSchema?: ToolSchema["input_schema"];
+  /**
+   * Deferred tools (MCP) are listed by name only; their schema is sent from the request after a
+   * ToolSearch or a first call loaded it (session.loadedTools), so unused servers cost no context.
+   */
+  readonly deferred?: boolean;
   run(input: I, ctx: ToolContext): Promise<ToolResult>;
 }
 
@@ -60,6 +67,7 @@ export interface ToolSchema {
 
 /** The JSON Schema the model sees, generated from the zod schema (input side: defaults are optional). */
 export function toolSchema(tool: Tool): ToolSchema {
+  if (tool.inputSchema) return { name: tool.name, description: tool.description, input_schema: tool.inputSchema };
   const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<
     string,
     unknown
