@@ -2,7 +2,7 @@
 // Every flag registered here is honoured; anything else is refused, never silently ignored.
 import cac from "cac";
 import { resolve } from "node:path";
-import { isDirectory } from "./paths.ts";
+import { isDirectory, isFile } from "./paths.ts";
 import { parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
 import { SETTING_SOURCES, type SettingSource } from "./settings.ts";
 
@@ -34,6 +34,16 @@ export interface RunOptions {
   addDirs: string[];
   /** --trust: apply this folder's project hooks, env and allow rules for this run without trusting it for good. */
   trust: boolean;
+  /** --mcp-config: files or inline JSON with {"mcpServers": ...}. */
+  mcpConfigs: string[];
+  /** --strict-mcp-config: only the servers of --mcp-config. */
+  strictMcpConfig: boolean;
+  /** --plugin-dir: plugin folders loaded for this run. */
+  pluginDirs: string[];
+  /** --agents: sub-agent definitions as JSON. */
+  agents?: string;
+  /** --disable-slash-commands: no skills or markdown commands, for the user or the model. */
+  disableSlashCommands: boolean;
   help: boolean;
   version: boolean;
 }
@@ -43,7 +53,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools", "--add-dir"]);
+const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools", "--add-dir", "--mcp-config"]);
 const RULE_LIKE = /^[A-Za-z_][\w-]*(\(.*\))?(,[A-Za-z_][\w-]*(\(.*\))?)*$/;
 
 const SPELLINGS: Record<string, string> = { "--allowed-tools": "--allowedTools", "--disallowed-tools": "--disallowedTools" };
@@ -75,7 +85,9 @@ function hyphenatedSwitches(cli: ReturnType<typeof buildCli>): Map<string, strin
 /** Whether `next` continues a variadic flag's values: rules for the tool flags, existing folders for --add-dir. */
 function continues(flag: string, next: string): boolean {
   if (next.startsWith("-")) return false;
-  return flag === "--add-dir" ? isDirectory(resolve(next)) : RULE_LIKE.test(next);
+  if (flag === "--add-dir") return isDirectory(resolve(next));
+  if (flag === "--mcp-config") return next.trimStart().startsWith("{") || isFile(resolve(next));
+  return RULE_LIKE.test(next);
 }
 
 /** `--allowedTools Read Edit` takes several values, as in Claude Code: repeat the flag for each one. */
@@ -109,6 +121,11 @@ function buildCli() {
     .option("--permission-mode <mode>", `One of: ${PERMISSION_MODES.join(", ")}`)
     .option("--dangerously-skip-permissions", "Same as --permission-mode bypassPermissions (refused as root outside a sandbox)")
     .option("--add-dir <dirs>", "More working directories the tools may use (repeatable)")
+    .option("--mcp-config <configs>", "MCP servers from JSON files or inline JSON ({\"mcpServers\": ...}), space separated")
+    .option("--strict-mcp-config", "Use only the MCP servers from --mcp-config")
+    .option("--plugin-dir <dir>", "Load the plugin in this folder for this run (repeatable)")
+    .option("--agents <json>", 'Sub-agents as JSON: {"name": {"description": "...", "prompt": "...", "tools": [...]}}')
+    .option("--disable-slash-commands", "Turn off skills and markdown slash commands")
     .option("--trust", "Apply this folder's project hooks, env and allow rules for this run (see: hone trust)")
     .option("--max-thinking-tokens <n>", "Enable extended thinking with this token budget (0 disables)")
     .option("-c, --continue", "Continue the most recent session in this directory")
@@ -212,11 +229,17 @@ export function parseArgs(argv: string[]): RunOptions {
     settingSources: settingSources(single(o.settingSources, "--setting-sources")),
     addDirs: list(o.addDir),
     trust: o.trust === true,
+    mcpConfigs: list(o.mcpConfig),
+    strictMcpConfig: o.strictMcpConfig === true,
+    pluginDirs: list(o.pluginDir),
+    agents: single(o.agents, "--agents"),
+    disableSlashCommands: o.disableSlashCommands === true,
     help: o.help === true,
     version: o.version === true,
   };
   if (options.resume !== undefined && options.continueLatest) throw new UsageError("--resume and --continue cannot be used together");
   if (options.forkSession && options.resume === undefined && !options.continueLatest) throw new UsageError("--fork-session needs --resume <id> or --continue");
+  if (options.strictMcpConfig && options.mcpConfigs.length === 0) throw new UsageError("--strict-mcp-config needs --mcp-config <file-or-json>");
   if (options.outputFormat !== "text" && !options.print) throw new UsageError("--output-format only works with -p/--print");
   if (options.outputFormat === "stream-json" && !options.verbose) {
     throw new UsageError("When using --print, --output-format=stream-json requires --verbose");

@@ -19,6 +19,14 @@ export function isDirectory(path: string): boolean {
   }
 }
 
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The path with symlinks resolved, or just made absolute when it does not exist (or cannot be read). */
 export function realPathOr(path: string): string {
   const absolute = resolve(path);

@@ -6,7 +6,7 @@ import { decide } from "./permission-engine.ts";
 import type { Decision, PermissionContext, SandboxPolicy } from "./permission-context.ts";
 import { lintRules } from "./permission-lint.ts";
 import type { PermissionMode } from "./permission-modes.ts";
-import { makeRule, rulesFromFlag, type PermissionRule, type RuleKind, type RuleSource } from "./permission-rules.ts";
+import { makeRule, ruleNamesTool, rulesFromFlag, type PermissionRule, type RuleKind, type RuleSource } from "./permission-rules.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
 import { realPathOr } from "./paths.ts";
 import { hookToolInput } from "./tool-hooks.ts";
@@ -61,7 +61,8 @@ export function buildPermissions(inputs: PermissionInputs): PermissionSetup {
   const removedTools = new Set<string>();
   for (const rule of rules) {
     if (rule.kind !== "deny" || rule.specifier !== undefined) continue;
-    for (const name of inputs.knownTools) if (rule.tool === name || rule.tool === "*") removedTools.add(name);
+    // `mcp__*`, `mcp__server` and `*` remove every tool they name.
+    for (const name of inputs.knownTools) if (ruleNamesTool(rule, name)) removedTools.add(name);
   }
   const workingDirs = [...new Set([inputs.cwd, ...inputs.directories].map(realPathOr))];
   const context: PermissionContext = {

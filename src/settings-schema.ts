@@ -74,6 +74,15 @@ export const FILE_SCHEMA = z.object({
   memory: memory.optional(),
   kairos: kairos.optional(),
   ultraplan: ultraplan.optional(),
+  /** Plugins by "name@marketplace" (or bare name): true loads it. */
+  enabledPlugins: z.record(z.string(), bool).optional(),
+  enableAllProjectMcpServers: bool.optional(),
+  enabledMcpjsonServers: z.array(str).optional(),
+  disabledMcpjsonServers: z.array(str).optional(),
+  /** Refuse `!`cmd`` blocks in skills and commands instead of running them. */
+  disableSkillShellExecution: bool.optional(),
+  /** hone's own: `$1` means the first argument (commands written before Claude Code made `$0` the first). */
+  legacyPositionalArguments: bool.optional(),
 });
 
 export type SettingsFile = z.infer<typeof FILE_SCHEMA>;
@@ -108,13 +117,13 @@ export type Settings = z.infer<typeof SETTINGS_SCHEMA>;
  */
 export const IGNORED_KEYS: ReadonlySet<string> = new Set([
   "$schema", "apiKeyHelper", "statusLine", "outputStyle", "theme", "spinnerTipsEnabled", "spinnerVerbs",
-  "spinnerTipsOverride", "includeCoAuthoredBy", "attribution", "enabledPlugins", "extraKnownMarketplaces",
-  "enableAllProjectMcpServers", "enabledMcpjsonServers", "disabledMcpjsonServers", "allowedMcpServers",
+  "spinnerTipsOverride", "includeCoAuthoredBy", "attribution", "extraKnownMarketplaces",
+  "allowedMcpServers",
   "deniedMcpServers", "useEnterpriseMcpConfigOnly", "alwaysThinkingEnabled",
   "forceLoginMethod", "forceLoginOrgUUID", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh",
   "otelHeadersHelper", "companyAnnouncements", "editorMode", "verbose", "respectGitignore",
   "fileSuggestion", "language", "autoUpdatesChannel", "autoUpdates", "plansDirectory", "autoCompactEnabled",
-  "autoMemoryEnabled", "claudeMdExcludes", "skillOverrides", "disableSkillShellExecution",
+  "autoMemoryEnabled", "claudeMdExcludes", "skillOverrides",
   "respondToBashCommands", "agent", "effortLevel", "fallbackModel", "availableModels", "ignorePatterns",
   "feedbackSurveyState", "allowManagedHooksOnly", "allowManagedPermissionRulesOnly",
   "allowManagedMcpServersOnly", "strictKnownMarketplaces", "requiredMinimumVersion", "disableSideloadFlags",

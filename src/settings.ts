@@ -185,7 +185,7 @@ function reviewKeys(file: string, source: ParsedSource, acc: Accumulator): void 
 }
 
 /** Keys an untrusted repository could use to run code or loosen permissions. */
-const LOOSENING_KEYS = ["hooks", "env", "apiKeyHelper", "statusLine", "sandbox", "enableAllProjectMcpServers", "enabledMcpjsonServers", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh", "otelHeadersHelper", "fileSuggestion"] as const;
+const LOOSENING_KEYS = ["hooks", "env", "enabledPlugins", "apiKeyHelper", "statusLine", "sandbox", "enableAllProjectMcpServers", "enabledMcpjsonServers", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh", "otelHeadersHelper", "fileSuggestion"] as const;
 
 function withoutLoosening(data: SettingsFile, raw: Plain, file: string, acc: Accumulator): SettingsFile {
   const out: Plain = { ...(data as Plain) };

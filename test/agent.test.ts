@@ -129,3 +129,16 @@ test("a denied call is reported as an event and answered with the denial message
   expect(JSON.stringify(history[2])).toContain("nope");
   expect(order).not.toContain("start:x");
 });
+
+test("deferred tools are sent only once loaded, appended after the others; calling one loads it", async () => {
+  const deferred = (name: string): Tool => ({ ...slowTool(name, true, 1), deferred: true, inputSchema: { type: "object", properties: { tag: { type: "string" } } } });
+  const tools = [slowTool("Plain", true, 1), deferred("mcp__s__a"), deferred("mcp__s__b")];
+  api = await startMockApi({ steps: [reply(toolUse("mcp__s__b", { tag: "x" }, "t1")), reply(text("done"))] });
+  const cfg = config(api.url, tools);
+  await drain(runAgent([{ role: "user", content: "go" }], cfg, new AbortController().signal));
+  const names = api.requests.map((r) => (r.body.tools ?? []).map((t) => (t as { name: string }).name));
+  expect(names[0]).toEqual(["Plain"]);
+  expect(names[1]).toEqual(["Plain", "mcp__s__b"]);
+  expect((api.requests[1]!.body.tools as Array<{ input_schema: unknown }>)[1]!.input_schema).toEqual({ type: "object", properties: { tag: { type: "string" } } });
+  expect([...cfg.session.loadedTools]).toEqual(["mcp__s__b"]);
+});
