@@ -17,6 +17,8 @@ export interface Subcommand {
 /** Each entry loads its module on demand so the agent path never pays for the subcommands. */
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   // entries: one line per subcommand
+  agents: { summary: "List the sub-agents available here (agent files, plugins, --agents) with tools, model and source (--json)", run: async (args, io) => (await import("./agents-command.ts")).agentsCommand(args, io) },
+  skills: { summary: "List the skills and markdown commands available here with scope and who may invoke them (--json)", run: async (args, io) => (await import("./skills-command.ts")).skillsCommand(args, io) },
   mcp: { summary: "Add, list, show and remove MCP servers (local, project .mcp.json or user scope)", run: async (args, io) => (await import("./mcp-command.ts")).mcpCommand(args, io) },
   permissions: { summary: "List permission rules and their sources, or check what a tool call would get", run: async (args, io) => (await import("./permissions-command.ts")).permissionsCommand(args, io) },
   trust: { summary: "Trust this folder so its project hooks, MCP servers and allow rules apply", run: async (args, io) => (await import("./trust-command.ts")).trustCommand(args, io) },
