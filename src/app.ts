@@ -2,7 +2,11 @@
 import { z } from "zod";
 import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
-import { runHeadless } from "./headless.ts";
+import { AgentsJsonError } from "./agent-files.ts";
+import type { ExtensionSetup } from "./extensions-setup.ts";
+import { runHeadless, type HeadlessOptions } from "./headless.ts";
+import { McpConfigError } from "./mcp-config.ts";
+import { expandUserPrompt } from "./prompt-expansion.ts";
 import { RuleError } from "./permissions.ts";
 import { TrustFileError } from "./trust.ts";
 import { prepareRun, type PreparedRun } from "./prepare-run.ts";
@@ -34,9 +38,21 @@ async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
 
 /** Exit code for a problem found before the run starts, or undefined for a bug (rethrown). */
 function setupErrorCode(error: unknown): number | undefined {
-  if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError) return EXIT.usage;
+  if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError || error instanceof AgentsJsonError || error instanceof McpConfigError) return EXIT.usage;
   if (error instanceof SessionNotFoundError || error instanceof SettingsError || error instanceof SessionWriteError || error instanceof TrustFileError) return EXIT.error;
   return undefined;
+}
+
+/** What the init message lists: servers with their state, commands, skills, agents and plugins. */
+async function inventory(ext: ExtensionSetup): Promise<HeadlessOptions["inventory"]> {
+  const prompts = ext.mcp ? (await import("./mcp-prompts.ts")).promptCommands(ext.mcp).map((c) => c.name) : [];
+  return {
+    mcpServers: (ext.mcp?.status() ?? []).map((s) => ({ name: s.name, status: s.state })),
+    slashCommands: [...ext.skills.filter((s) => s.userInvocable).map((s) => s.name), ...prompts],
+    skills: ext.skills.filter((s) => s.kind === "skill").map((s) => s.name),
+    agents: ext.agents.map((a) => a.name),
+    plugins: ext.plugins.map((p) => ({ name: p.name, path: p.root })),
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -88,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runPrepared(options: RunOptions, { session, setup, hooks }: PreparedRun): Promise<number> {
+async function runPrepared(options: RunOptions, { session, setup, hooks, extensions, invocation }: PreparedRun): Promise<number> {
   if (setup.credentials.source === "none") {
     writeErr(NO_KEY);
     return EXIT.error;
@@ -128,6 +144,8 @@ async function runPrepared(options: RunOptions, { session, setup, hooks }: Prepa
       writeErr,
       signal: controller.signal,
       interruptedBy: () => interruptedBy,
+      expand: (text, signal) => expandUserPrompt(text, extensions, invocation, signal, { slashCommands: !options.disableSlashCommands }),
+      inventory: await inventory(extensions),
     });
   } finally {
     process.off("SIGINT", onInt);

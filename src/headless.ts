@@ -6,6 +6,7 @@ import type { OutputFormat } from "./cli.ts";
 import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
 import { EXIT } from "./exit-codes.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
+import type { ExpandedPrompt } from "./prompt-expansion.ts";
 import { appendPrompt, assistantText, type Message } from "./messages.ts";
 import type { RunSetup } from "./run-config.ts";
 import type { Session } from "./session.ts";
@@ -23,6 +24,10 @@ export interface HeadlessOptions {
   signal: AbortSignal;
   /** Which signal interrupted the run, to pick the exit code. */
   interruptedBy: () => "SIGINT" | "SIGTERM" | undefined;
+  /** Turns `/name args` and `@server:uri` into what the model sees; a failure ends the run (exit 1). */
+  expand?: (prompt: string, signal: AbortSignal) => Promise<ExpandedPrompt>;
+  /** Lists for the init message: MCP servers, commands, skills, agents, plugins. */
+  inventory?: Pick<wire.InitInfo, "mcpServers" | "slashCommands" | "skills" | "agents" | "plugins">;
 }
 
 function subtypeOf(outcome: AgentOutcome): wire.ResultInfo["subtype"] {
@@ -66,6 +71,7 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
       permissionMode: setup.permissions.mode,
       apiKeySource: setup.credentials.source === "ANTHROPIC_API_KEY" ? "ANTHROPIC_API_KEY" : "none",
       version: VERSION,
+      ...options.inventory,
     }),
   );
 
@@ -89,9 +95,16 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
     }
     context.push(...submit.context);
   }
+  let prompt = options.prompt;
+  if (options.expand) {
+    const expanded = await options.expand(prompt, options.signal);
+    if (!expanded.ok) return finishBlocked(options, env, started, expanded.message, hooks);
+    prompt = expanded.text;
+    if (expanded.model) agent.model = expanded.model;
+  }
   const reminder = context.length > 0 ? `\n\n<system-reminder>\n${context.join("\n\n")}\n</system-reminder>` : "";
-  const history: Message[] = appendPrompt(session.history, options.prompt + reminder);
-  agent.session.fileHistory?.beginCheckpoint(session.recordPrompt(options.prompt));
+  const history: Message[] = appendPrompt(session.history, prompt + reminder);
+  agent.session.fileHistory?.beginCheckpoint(session.recordPrompt(prompt));
   const run = runAgent(history, agent, options.signal);
   let outcome: AgentOutcome;
   for (;;) {
@@ -165,9 +178,9 @@ async function fireSessionEnd(hooks: HookDispatcher, options: HeadlessOptions): 
   for (const notice of end.notices) options.writeErr(`hone: ${notice}`);
 }
 
-/** A prompt a hook refused: nothing is sent or recorded; the reason goes to the user, exit 1. */
-async function finishBlocked(options: HeadlessOptions, env: wire.Envelope, started: number, message: string, hooks: HookDispatcher): Promise<number> {
-  if (hooks.has("SessionEnd")) await fireSessionEnd(hooks, options);
+/** A prompt a hook refused or a command that could not expand: nothing is sent or recorded; the reason goes to the user, exit 1. */
+async function finishBlocked(options: HeadlessOptions, env: wire.Envelope, started: number, message: string, hooks: HookDispatcher | undefined): Promise<number> {
+  if (hooks?.has("SessionEnd")) await fireSessionEnd(hooks, options);
   const result = wire.resultMessage(env, {
     subtype: "error_during_execution",
     isError: true,

@@ -17,11 +17,16 @@ import { cleanupOldSessions, openSession, type Session } from "./session.ts";
 import { scratchRoot } from "./session-state.ts";
 import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./settings.ts";
 import { isTrusted } from "./trust.ts";
+import { setupExtensions, type ExtensionSetup } from "./extensions-setup.ts";
+import type { InvocationSetup } from "./skill-invocation.ts";
 
 export interface PreparedRun {
   session: Session;
   setup: RunSetup;
   hooks?: HookDispatcher;
+  extensions: ExtensionSetup;
+  /** What `/name args` prompts and the Skill tool expand with. */
+  invocation: InvocationSetup;
   /** Stops the sandbox proxy and removes its temp folder. */
   close(): Promise<void>;
 }
@@ -53,9 +58,9 @@ function reportUntrusted(loaded: LoadedSettings, cwd: string, log: Logger): void
   log.warn(`${cwd} is not a trusted folder, so these project settings were not applied: ${items.join(", ")}. Run "hone trust" there to trust it, or pass --trust for this run.`);
 }
 
-function hookDispatcher(loaded: LoadedSettings, cwd: string, session: Session, mode: () => string, log: Logger): HookDispatcher | undefined {
+function hookDispatcher(loaded: LoadedSettings, plugins: ExtensionSetup["hookLayers"], cwd: string, session: Session, mode: () => string, log: Logger): HookDispatcher | undefined {
   if (loaded.settings.disableAllHooks === true) return undefined;
-  const { hooks, warnings } = parseHooks(loaded.hookLayers);
+  const { hooks, warnings } = parseHooks([...loaded.hookLayers, ...plugins]);
   for (const warning of warnings) log.warn(warning);
   if (hooks.length === 0) return undefined;
   return createHookDispatcher({
@@ -92,12 +97,14 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     entrypoint: "cli",
   });
   let stopSandbox = async (): Promise<void> => undefined;
+  let extensions: ExtensionSetup | undefined;
   try {
     for (const warning of session.warnings) log.warn(warning);
     const settings = runSettings(loaded, renderInstructions(instructions.files));
     const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
+    extensions = await setupExtensions({ options, cwd, env, trusted, settings: loaded.settings, directories, log });
     let mode = "default";
-    const hooks = hookDispatcher(loaded, cwd, session, () => mode, log);
+    const hooks = hookDispatcher(loaded, extensions.hookLayers, cwd, session, () => mode, log);
     const home = homeDir(env);
     const denyRead = deniedReadPaths(settings.rules, cwd, home);
     const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home, sessionId: session.id, log, denyRead });
@@ -114,8 +121,20 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         ...(sandbox.policy ? { sandbox: sandbox.policy } : {}),
         readableDirs: [session.folder, join(scratchRoot(), session.id)],
         notify: (text) => writeErr(`hone: ${text}`),
+        extraTools: extensions.tools(() => invocation),
+        promptSections: extensions.promptSections,
       },
     );
+    const invocation: InvocationSetup = {
+      agent: setup.agent,
+      permissions: setup.permissions,
+      env,
+      trusted,
+      disableShell: loaded.settings.disableSkillShellExecution === true,
+      legacyPositional: loaded.settings.legacyPositionalArguments === true,
+      pluginRoots: new Map(extensions.plugins.map((p) => [p.name, p.root])),
+      warn: (text) => log.warn(text),
+    };
     mode = setup.permissions.mode;
     for (const warning of setup.warnings) log.warn(warning);
     const state = setup.agent.session;
@@ -134,9 +153,13 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
       state.fileHistory = createFileHistory(join(session.folder, "file-history"));
       cleanupOldSessions(env, loaded.settings.cleanupPeriodDays ?? DEFAULT_CLEANUP_DAYS);
     }
-    return { session, setup, ...(hooks ? { hooks } : {}), close: () => stopSandbox() };
+    const opened = extensions;
+    const close = async (): Promise<void> => {
+      await Promise.all([stopSandbox(), opened.close()]);
+    };
+    return { session, setup, ...(hooks ? { hooks } : {}), extensions, invocation, close };
   } catch (error) {
-    await stopSandbox();
+    await Promise.all([stopSandbox(), extensions?.close()]);
     session.close();
     throw error;
   }

@@ -6,6 +6,7 @@ import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { chooseModel, modelInfo, resolveModel } from "./models.ts";
 import { findUp, isDirectory } from "./paths.ts";
+import { decide } from "./permission-engine.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
 import type { PermissionContext, SandboxPolicy } from "./permission-context.ts";
 import { buildPermissions, createAuthorizer, parsePermissionMode, type Asker, type PermissionMode, type SettingsRuleInput } from "./permissions.ts";
@@ -102,6 +103,13 @@ export interface RunInputs {
   /** Asks the user or the SDK host; absent in plain -p runs, where an ask is a denial. */
   ask?: Asker;
   notify?: (text: string) => void;
+  /** Tools from the user's extensions (Skill, MCP tools, ToolSearch, MCP resource tools). */
+  extraTools?: Tool[];
+  /**
+   * System prompt sections from extensions (skill listing, MCP instructions), sized to the model's
+   * window; `usable` says whether the model may invoke a skill (Skill tool offered, not denied).
+   */
+  promptSections?: (contextWindow: number, usable: (skill: string) => boolean) => string[];
 }
 
 function isRoot(): boolean {
@@ -127,7 +135,8 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const info = modelInfo(model);
   const mode = chooseMode(options, inputs);
   // ExitPlanMode only means something to a run that starts in plan mode; others are not sent its schema.
-  const all = mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools();
+  const builtins = mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools();
+  const all = [...builtins, ...(inputs.extraTools ?? [])];
   const known = new Set(all.map((t) => t.name));
   const setup = buildPermissions({
     mode,
@@ -159,9 +168,15 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     headers: parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS),
     userAgent: `hone/${VERSION}`,
   });
+  const tools = selectTools(all, setup.removedTools);
   const system = buildSystemPrompt(
     { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined },
-    { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions },
+    {
+      replace: options.systemPrompt,
+      append: options.appendSystemPrompt,
+      instructions: inputs.settings?.instructions,
+      sections: inputs.promptSections?.(info.contextWindow, (skill) => tools.some((t) => t.name === "Skill") && decide({ tool: "Skill", input: { skill }, readOnly: true }, permissions).behavior !== "deny") ?? [],
+    },
   );
   const session = createSessionState(place.id, cwd, dirname(place.folder));
   session.setPermissionMode = (next) => {
@@ -172,7 +187,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     provider,
     model,
     system,
-    tools: selectTools(all, setup.removedTools),
+    tools,
     maxTokens,
     thinking,
     maxTurns: options.maxTurns,

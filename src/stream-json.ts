@@ -18,6 +18,12 @@ export interface InitInfo {
   permissionMode: string;
   apiKeySource: string;
   version: string;
+  mcpServers?: { name: string; status: string }[];
+  /** User-invocable skills and commands (and MCP prompts), without the slash. */
+  slashCommands?: string[];
+  skills?: string[];
+  agents?: string[];
+  plugins?: { name: string; path: string }[];
 }
 
 export function initMessage(env: Envelope, info: InitInfo): Json {
@@ -27,16 +33,16 @@ export function initMessage(env: Envelope, info: InitInfo): Json {
     cwd: info.cwd,
     session_id: env.sessionId,
     tools: info.tools,
-    mcp_servers: [],
+    mcp_servers: info.mcpServers ?? [],
     model: info.model,
     permissionMode: info.permissionMode,
-    slash_commands: [],
+    slash_commands: info.slashCommands ?? [],
     apiKeySource: info.apiKeySource,
     claude_code_version: info.version,
     output_style: "default",
-    agents: [],
-    skills: [],
-    plugins: [],
+    agents: info.agents ?? [],
+    skills: info.skills ?? [],
+    plugins: info.plugins ?? [],
     uuid: env.uuid(),
   };
 }

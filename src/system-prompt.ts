@@ -46,9 +46,11 @@ export interface PromptOptions {
   append?: string[];
   /** The rendered instruction files (CLAUDE.md, AGENTS.md, ...), kept even when the prompt is replaced. */
   instructions?: string;
+  /** Skill listing and MCP server instructions: after the instruction files, before appended text. */
+  sections?: string[];
 }
 
 export function buildSystemPrompt(env: PromptEnvironment, options: PromptOptions = {}): TextBlock[] {
-  const parts = [options.replace ?? `${CORE}\n\n${environmentSection(env)}`, options.instructions ?? "", ...(options.append ?? [])];
+  const parts = [options.replace ?? `${CORE}\n\n${environmentSection(env)}`, options.instructions ?? "", ...(options.sections ?? []), ...(options.append ?? [])];
   return [{ type: "text", text: parts.filter((p) => p.trim() !== "").join("\n\n") }];
 }
