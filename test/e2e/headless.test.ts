@@ -230,11 +230,16 @@ test("the first request: small, cache breakpoints on tools, system and newest us
   expect(body.stream).toBe(true);
 });
 
-test("--system-prompt replaces hone's prompt", async () => {
+test("--system-prompt replaces hone's prompt (the skill listing stays, since the Skill tool is still offered)", async () => {
   const dir = tempProject();
-  const server = await withApi(reply(text("ok")));
+  const server = await withApi(reply(text("ok")), reply(text("ok")));
   await runHone(["-p", "hi", "--system-prompt", "You are a terse robot."], { cwd: dir, apiUrl: server.url });
-  expect((server.requests[0]!.body.system as Array<{ text: string }>)[0]!.text).toBe("You are a terse robot.");
+  const system = (server.requests[0]!.body.system as Array<{ text: string }>)[0]!.text;
+  expect(system.startsWith("You are a terse robot.\n\n")).toBe(true);
+  expect(system).not.toContain("You are hone");
+  expect(system).toContain("- review:");
+  await runHone(["-p", "hi", "--system-prompt", "You are a terse robot.", "--disable-slash-commands"], { cwd: dir, apiUrl: server.url });
+  expect((server.requests[1]!.body.system as Array<{ text: string }>)[0]!.text).toBe("You are a terse robot.");
 });
 
 test("thinking blocks and their signatures are kept in the history", async () => {
