@@ -3,7 +3,7 @@
 // valid YAML keeps its raw text, because real files often carry unquoted values such as
 // `description: Use when: x` or `argument-hint: [pr] [priority]` that Claude Code loads anyway. Only
 // frontmatter that is not a list of `key: value` entries at all is reported as broken.
-import { parseDocument } from "yaml";
+import { createRequire } from "node:module";
 import { splitRuleList } from "./permission-rules.ts";
 import { isPlain, setOwn } from "./settings-parse.ts";
 
@@ -71,10 +71,61 @@ export function markdownBody(raw: string): string {
 
 type Parsed = { ok: true; data: Record<string, unknown> } | { ok: false; line: number; message: string };
 
+const SIMPLE_KEY = /^([A-Za-z_][A-Za-z0-9_-]*):[ \t]+(.*)$/;
+const PLAIN_START = /^[^\s\-?:,[\]{}#&*!|>'"%@`]/;
+const BOOLEANS: Record<string, boolean | null> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false, null: null, Null: null, NULL: null, "~": null };
+const NUMBER_LIKE = /^[-+]?(\.?[0-9]|0[xo]|\.inf|\.nan)/i;
+
+/** A single-line scalar as YAML's core schema reads it; undefined when it needs the full parser. */
+function simpleScalar(raw: string): unknown {
+  const value = raw.trimEnd();
+  const double = /^"([^"\\]*)"$/.exec(value);
+  if (double) return double[1];
+  const single = /^'([^']*)'$/.exec(value);
+  if (single) return single[1];
+  if (Object.hasOwn(BOOLEANS, value)) return BOOLEANS[value];
+  if (!PLAIN_START.test(value) || NUMBER_LIKE.test(value)) return undefined;
+  if (/:([ \t]|$)|[ \t]#/.test(value)) return undefined;
+  return value;
+}
+
+/**
+ * Most frontmatter is a few `key: plain text` lines; reading those directly spares every run the YAML
+ * library's start-up cost. Anything else (lists, blocks, quotes with escapes, numbers) returns
+ * undefined and goes to the real parser, so results never differ from it.
+ */
+export function simpleYaml(text: string): { value: Record<string, unknown> } | undefined {
+  const value: Record<string, unknown> = {};
+  for (const line of text.split("\n")) {
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const m = SIMPLE_KEY.exec(line);
+    if (!m || Object.hasOwn(value, m[1]!)) return undefined;
+    const scalar = simpleScalar(m[2]!);
+    if (scalar === undefined) return undefined;
+    setOwn(value, m[1]!, scalar);
+  }
+  return { value };
+}
+
+type YamlLibrary = typeof import("yaml");
+let yamlLibrary: YamlLibrary | undefined;
+
+/**
+ * The YAML library, loaded on first use: most frontmatter takes the fast path, and evaluating the
+ * library costs every start a few milliseconds. Bun bundles the literal require; Deno has no
+ * `require` in modules, so it gets one from createRequire.
+ */
+function yaml(): YamlLibrary {
+  yamlLibrary ??= (typeof require === "function" ? require("yaml") : createRequire(import.meta.url)("yaml")) as YamlLibrary;
+  return yamlLibrary;
+}
+
 /** Parses YAML text; undefined when it is not valid YAML (the entry-by-entry reading then takes over). */
 function strictYaml(text: string): { value: unknown } | undefined {
+  const simple = simpleYaml(text);
+  if (simple && Object.keys(simple.value).length > 0) return simple;
   try {
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) return undefined;
     return { value: doc.toJS({ maxAliasCount: 100 }) };
   } catch {

@@ -169,3 +169,23 @@ describe("field readers", () => {
     expect(warnings).toEqual(['v: "v" must be text, not a list; ignored', 'v: "v" must be text, not a mapping; ignored']);
   });
 });
+
+test("the fast path for simple frontmatter reads every corpus file exactly as the YAML library does", async () => {
+  const { parse } = await import("yaml");
+  const { simpleYaml, splitFrontmatter } = await import("../src/frontmatter.ts");
+  const { Glob } = await import("bun");
+  let compared = 0;
+  for await (const rel of new Glob("**/*.md").scan({ cwd: "/work/shared/corpus" })) {
+    const split = splitFrontmatter(await Bun.file(`/work/shared/corpus/${rel}`).text());
+    if (!split || !("yaml" in split)) continue;
+    const fast = simpleYaml(split.yaml);
+    if (!fast) continue;
+    expect({ rel, value: fast.value }).toEqual({ rel, value: parse(split.yaml) });
+    compared++;
+  }
+  expect(compared).toBeGreaterThan(300);
+  for (const text of ["a: yes", "a: 'it''s'", 'a: "x\\ty"', "a: 1.5", "a: 0x1F", "a: .inf", "a: ~", "a: TRUE", "a: x #c", "a: b: c", "a: - x", "a: x\n  y"]) {
+    const fast = simpleYaml(text);
+    if (fast) expect(fast.value).toEqual(parse(text));
+  }
+});

@@ -185,9 +185,9 @@ describe("the Skill tool", () => {
     expect(refused).not.toContain("secret body");
   });
 
-  test("a skill's allowed-tools pre-approve its tools for the run: Write succeeds only after the skill loaded", async () => {
+  test("a skill's allowed-tools (a YAML list) pre-approve its tools for the run: Write succeeds only after the skill loaded", async () => {
     const w = world();
-    write(join(w.home, ".claude/skills/scribe/SKILL.md"), "---\ndescription: Writes notes\nallowed-tools: Write\n---\nWrite the note.\n");
+    write(join(w.home, ".claude/skills/scribe/SKILL.md"), "---\ndescription: Writes notes\nallowed-tools:\n  - Write\n---\nWrite the note.\n");
     const before = join(w.dir, "before.txt");
     const after = join(w.dir, "after.txt");
     const server = await withApi(
