@@ -1,6 +1,7 @@
 // One MCP server connection: builds the transport for a McpServerEntry (stdio child, streamable HTTP or
 // SSE), runs the handshake and the first listings under one startup deadline, keeps the tail of the
 // child's stderr for error reports, answers roots/list, and makes sure the child is gone after close.
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -105,12 +106,46 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The pid and, where /proc exists, every process below it: a server started through `sh -c` or a
+ * launcher leaves grandchildren that hold its pipes open and would outlive hone otherwise.
+ */
+function processTree(root: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [root];
+  }
+  const children = new Map<number, number[]>();
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+function signalTree(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) signalPid(pid, signal);
+}
+
 /** Closes the client; a stdio child that ignores the closed stdin is terminated, then killed. */
 async function shutdown(client: Client, transport: Transport, pid: number | undefined): Promise<void> {
   const timers: ReturnType<typeof setTimeout>[] = [];
+  // Taken now: once the child dies, its own children are re-parented and can no longer be found.
+  const tree = pid === undefined ? [] : processTree(pid);
   if (pid !== undefined) {
-    timers.push(setTimeout(() => signalPid(pid, "SIGTERM"), TERM_AFTER_MS));
-    timers.push(setTimeout(() => signalPid(pid, "SIGKILL"), KILL_AFTER_MS));
+    timers.push(setTimeout(() => signalTree(tree, "SIGTERM"), TERM_AFTER_MS));
+    timers.push(setTimeout(() => signalTree([...new Set([...tree, ...processTree(pid)])], "SIGKILL"), KILL_AFTER_MS));
   }
   try {
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
@@ -118,14 +153,17 @@ async function shutdown(client: Client, transport: Transport, pid: number | unde
       await Promise.race([transport.terminateSession().catch(() => {}), new Promise((r) => (timer = setTimeout(r, 500)))]);
       clearTimeout(timer);
     }
-    await client.close();
+    // Bounded: a pipe still held by something we could not signal must not hold hone's exit.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([client.close(), new Promise((r) => (timer = setTimeout(r, KILL_AFTER_MS + 500)))]);
+    clearTimeout(timer);
   } catch {
     // Closing is best effort; the signals below still run.
   } finally {
     for (const timer of timers) clearTimeout(timer);
   }
-  if (pid !== undefined && isAlive(pid)) {
-    signalPid(pid, "SIGKILL");
+  if (pid !== undefined && tree.some(isAlive)) {
+    signalTree(tree, "SIGKILL");
     for (let i = 0; i < 20 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,4 +1,7 @@
 import { expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs, UsageError } from "../src/cli.ts";
 import { chooseModel, modelInfo, resolveModel } from "../src/models.ts";
 
@@ -58,4 +61,15 @@ test("one model precedence for runs and doctor: --model, resumed, HONE_MODEL, AN
   expect(chooseModel({ settings: "s" }, { ANTHROPIC_MODEL: "a" })).toEqual({ name: "a", source: "ANTHROPIC_MODEL" });
   expect(chooseModel({ settings: "s" }, {})).toEqual({ name: "s", source: "settings" });
   expect(chooseModel({}, {})).toEqual({ name: "sonnet", source: "default" });
+});
+
+test("--mcp-config takes several files or JSON values; --plugin-dir repeats; extension switches", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "hone-cli-")), "servers.json");
+  writeFileSync(file, "{}");
+  const o = parseArgs(["-p", "--mcp-config", file, '{"mcpServers":{}}', "--plugin-dir", "a", "--plugin-dir=b", "--strict-mcp-config", "--disable-slash-commands", "--agents", '{"x":{}}', "task"]);
+  expect(o.mcpConfigs).toEqual([file, '{"mcpServers":{}}']);
+  expect(o.pluginDirs).toEqual(["a", "b"]);
+  expect(o).toMatchObject({ strictMcpConfig: true, disableSlashCommands: true, agents: '{"x":{}}', prompt: "task" });
+  expect(parseArgs(["-p", "--mcp-config", file, "not-a-file", "x"]).prompt).toBe("not-a-file x");
+  expect(() => parseArgs(["-p", "x", "--strict-mcp-config"])).toThrow("--strict-mcp-config needs --mcp-config");
 });

@@ -2,7 +2,7 @@
 // streamable HTTP, server-filesystem over stdio. The model (scripted) finds tools with ToolSearch and
 // calls them; permissions, trust, failures and prompts/resources behave as a user would expect.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { reply, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
 import { scriptedApi } from "../support/api-fixture.ts";
@@ -179,3 +179,39 @@ describe("faults", () => {
     expect(run.stderr).toContain("args");
   });
 });
+
+/** Pids whose command line contains `needle` (the test's own unique sleep). */
+function processesWith(needle: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, "utf8").includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test("--strict-mcp-config uses only --mcp-config servers; a server that never answers is killed with the processes it started", async () => {
+  const w = world();
+  const marker = join(w.dir, "project-server-started.txt");
+  writeFileSync(join(w.dir, ".mcp.json"), JSON.stringify({ mcpServers: { proj: { command: "sh", args: ["-c", `touch ${marker}; sleep 31.25; true`] } } }));
+  const server = await withApi(reply(text("ok")), reply(text("ok")));
+  const config = stdioConfig("everything", [EVERYTHING]);
+  const strict = await runHone(["-p", "hi", "--trust", "--mcp-config", config, "--strict-mcp-config", "--output-format", "stream-json", "--verbose"], {
+    cwd: w.dir,
+    apiUrl: server.url,
+    env: { ...w.env, MCP_TIMEOUT: "1000" },
+  });
+  expect(strict.code).toBe(0);
+  expect(strict.lines()[0]!.mcp_servers).toEqual([{ name: "everything", status: "connected" }]);
+  expect(Bun.file(marker).size).toBe(0);
+  const loose = await runHone(["-p", "hi", "--trust", "--mcp-config", config, "--output-format", "stream-json", "--verbose"], { cwd: w.dir, apiUrl: server.url, env: { ...w.env, MCP_TIMEOUT: "1000" } });
+  expect(loose.code).toBe(0);
+  expect((loose.lines()[0]!.mcp_servers as Array<{ name: string }>).map((s) => s.name).sort()).toEqual(["everything", "proj"]);
+  expect(await Bun.file(marker).exists()).toBe(true);
+  expect(loose.stderr).toContain("proj");
+  expect(processesWith("31.25")).toEqual([]);
+}, 15_000);
