@@ -4,7 +4,8 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { reply, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
+import { reply, text, toolUse } from "../support/mock-api.ts";
+import { firstPrompt, systemText, toolNames, toolResultText } from "../support/request-text.ts";
 import { scriptedApi } from "../support/api-fixture.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 import { tempHome } from "../support/sessions.ts";
@@ -17,35 +18,9 @@ function write(path: string, content: string): string {
   return path;
 }
 
-/** The text of the first user message the model was sent. */
-function firstPrompt(request: LoggedRequest): string {
-  const content = request.body.messages?.[0]?.content;
-  if (typeof content === "string") return content;
-  return (content ?? []).map((b) => (b.type === "text" ? String(b.text) : "")).join("\n");
-}
 
-function systemText(request: LoggedRequest): string {
-  const system = request.body.system;
-  if (typeof system === "string") return system;
-  return (system ?? []).map((b) => String((b as { text?: unknown }).text ?? "")).join("\n");
-}
 
-function toolResultText(request: LoggedRequest, id: string): string {
-  for (const message of request.body.messages ?? []) {
-    if (typeof message.content === "string") continue;
-    for (const block of message.content) {
-      if (block.type !== "tool_result" || block.tool_use_id !== id) continue;
-      const content = block.content;
-      if (typeof content === "string") return content;
-      return (content as Array<{ text?: string }>).map((p) => p.text ?? "").join("\n");
-    }
-  }
-  throw new Error(`no tool_result ${id}`);
-}
 
-function toolNames(request: LoggedRequest): string[] {
-  return (request.body.tools ?? []).map((t) => String((t as { name: string }).name));
-}
 
 function world() {
   const home = tempHome();

@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { reply, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
+import { reply, text, toolUse } from "../support/mock-api.ts";
+import { firstPrompt, toolNames, toolResultText } from "../support/request-text.ts";
 import { scriptedApi } from "../support/api-fixture.ts";
 import { EVERYTHING, FILESYSTEM, fixture, startEverythingHttp, type HttpServer } from "../support/mcp-fixture.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
@@ -16,26 +17,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-function toolResultText(request: LoggedRequest, id: string): string {
-  for (const message of request.body.messages ?? []) {
-    if (typeof message.content === "string") continue;
-    for (const block of message.content) {
-      if (block.type !== "tool_result" || block.tool_use_id !== id) continue;
-      const content = block.content;
-      if (typeof content === "string") return content;
-      return (content as Array<{ text?: string }>).map((p) => p.text ?? "").join("\n");
-    }
-  }
-  throw new Error(`no tool_result ${id}`);
-}
 
-const toolNames = (request: LoggedRequest): string[] => (request.body.tools ?? []).map((t) => String((t as { name: string }).name));
 
-function firstPrompt(request: LoggedRequest): string {
-  const content = request.body.messages?.[0]?.content;
-  if (typeof content === "string") return content;
-  return (content ?? []).map((b) => (b.type === "text" ? String(b.text) : "")).join("\n");
-}
 
 const stdioConfig = (name: string, args: string[]) => JSON.stringify({ mcpServers: { [name]: { command: "node", args } } });
 
