@@ -14,6 +14,7 @@ import { isTrusted } from "./trust.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
 import { findOnPath } from "./paths.ts";
+import { extensionChecks } from "./doctor-extensions.ts";
 
 type Mark = "ok" | "missing" | "error" | "warn";
 
@@ -141,6 +142,7 @@ export function runChecks(io: Pick<CommandIO, "cwd" | "env">): Check[] {
     versionOf("bwrap", "bubblewrap", env, "needed only for the Bash sandbox on Linux"),
     sessionDirCheck(io.env, io.cwd),
     tempDirCheck(),
+    ...extensionChecks(io.cwd, env, report.loaded.settings, trusted),
   ];
 }
 

@@ -128,3 +128,19 @@ describe("hone doctor", () => {
     expect(r.err).toContain("takes no arguments");
   });
 });
+
+test("extensions: counts what loads, names each file that does not, and lists MCP servers without starting them", async () => {
+  const f = fixture();
+  f.write("home/.claude/skills/good/SKILL.md", "---\ndescription: fine\n---\nbody\n");
+  f.write("home/.claude/skills/broken/SKILL.md", "---\nname: x\nnot a field line\n---\nbody\n");
+  f.write("home/.claude/commands/hello.md", "Say hello\n");
+  f.write("project/.mcp.json", JSON.stringify({ mcpServers: { proj: { command: "never-run-me" } } }));
+  f.write("home/.hone/mcp.json", JSON.stringify({ mcpServers: { mine: { type: "http", url: "http://127.0.0.1:1/mcp" } } }));
+  const r = await doctor(f.cwd, { HOME: f.home, PATH: f.bin, ANTHROPIC_API_KEY: "k" });
+  expect(r.line("extensions")[0]).toContain("1 skill, 1 command, 0 agents, 0 plugins");
+  expect(r.out).toContain(`${join(f.home, ".claude/skills/broken/SKILL.md")}:3`);
+  const mcp = r.line("MCP servers").join("\n");
+  expect(mcp).toContain("mine (user)");
+  expect(mcp).toContain("proj");
+  expect(mcp).toContain("hone trust");
+});
