@@ -66,13 +66,40 @@ const rows = [
   { ...(await scenario("six-turn write/run/read/edit/run/answer", sixTurns, ["-p", "do it", "--permission-mode", "bypassPermissions"])), target: "< 150 ms" },
 ];
 
+/** Tokens (chars / 4) of the system prompt and tool schemas the first request carries. */
+async function promptSize(args: string[], env: Record<string, string> = {}): Promise<{ system: number; tools: number; count: number }> {
+  const dir = project();
+  const api = await startMockApi({ steps: [reply(text("ok"))] });
+  try {
+    await timeRun(["-p", "hi", ...args], { ANTHROPIC_API_KEY: "bench", ANTHROPIC_BASE_URL: api.url, ...env }, dir);
+    const body = api.requests[0]!.body;
+    const tools = body.tools ?? [];
+    return { system: Math.round(JSON.stringify(body.system).length / 4), tools: Math.round(JSON.stringify(tools).length / 4), count: tools.length };
+  } finally {
+    await api.close();
+  }
+}
+
+const everything = resolve(import.meta.dir, "../../node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+const mcpConfig = JSON.stringify({ mcpServers: { everything: { command: "node", args: [everything] } } });
+const sizes = [
+  { name: "built-in tools and bundled skills", ...(await promptSize([])) },
+  { name: "+ server-everything, schemas deferred (default)", ...(await promptSize(["--mcp-config", mcpConfig])) },
+  { name: "+ server-everything, ENABLE_TOOL_SEARCH=false", ...(await promptSize(["--mcp-config", mcpConfig], { ENABLE_TOOL_SEARCH: "false" })) },
+];
+const sizeTable = [
+  "| first request carries | system prompt | tool schemas (count) |",
+  "|---|---|---|",
+  ...sizes.map((r) => `| ${r.name} | ${r.system} tokens | ${r.tools} tokens (${r.count}) |`),
+].join("\n");
+
 const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Bun ${Bun.version}`;
 const table = [
   "| measurement | median wall | peak RSS | target |",
   "|---|---|---|---|",
   ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(1)} ms | ${r.rssMB.toFixed(1)} MB | ${r.target} |`),
 ].join("\n");
-const section = `<!-- bench:start -->\nMachine: ${machine}. Runs per row: ${RUNS} (\`--version\`: ${RUNS * 2}). Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n<!-- bench:end -->`;
+const section = `<!-- bench:start -->\nMachine: ${machine}. Runs per row: ${RUNS} (\`--version\`: ${RUNS * 2}). Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nPrompt size (characters / 4):\n\n${sizeTable}\n<!-- bench:end -->`;
 console.log(section);
 
 // The same table lives in BENCHMARKS.md and the README; both are rewritten between their markers.
