@@ -91,3 +91,9 @@ export function loadBundledSkills(): SkillDef[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return cached;
 }
+
+/** The bundled skills plus the loaded ones; a user's skill of the same name replaces the bundled one. */
+export function withBundledSkills(loaded: SkillDef[]): SkillDef[] {
+  const own = new Set(loaded.map((s) => s.name));
+  return [...loadBundledSkills().filter((s) => !own.has(s.name)), ...loaded];
+}

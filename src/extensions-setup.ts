@@ -2,7 +2,7 @@
 // files, plugins (their hooks and MCP servers), and the MCP servers themselves, started in parallel.
 // Produces the tools, prompt sections and hook layers the run setup adds, and one close().
 import type { RunOptions } from "./cli.ts";
-import { loadBundledSkills } from "./bundled-skills.ts";
+import { withBundledSkills } from "./bundled-skills.ts";
 import type { AgentDef, PluginDef, SkillDef } from "./extension-types.ts";
 import { formatWarning, loadExtensions } from "./extensions.ts";
 import type { HookSource } from "./hooks.ts";
@@ -43,12 +43,6 @@ export interface ExtensionSetup {
   close(): Promise<void>;
 }
 
-/** Names are unique: the first definition wins (bundled ones yield to the user's own). */
-function registry(bundled: SkillDef[], loaded: SkillDef[]): SkillDef[] {
-  const own = new Set(loaded.map((s) => s.name));
-  return [...bundled.filter((s) => !own.has(s.name)), ...loaded];
-}
-
 /** MCP servers from every config source; the client runtime (the SDK) is loaded only when there are some. */
 async function startServers(inputs: ExtensionInputs, plugins: PluginDef[]): Promise<McpManager | undefined> {
   const { options, settings, cwd, env, log } = inputs;
@@ -83,7 +77,7 @@ export async function setupExtensions(inputs: ExtensionInputs): Promise<Extensio
     ...(options.agents === undefined ? {} : { agentsJson: options.agents }),
   });
   for (const warning of loaded.warnings) log.warn(formatWarning(warning));
-  const skills = options.disableSlashCommands ? [] : registry(loadBundledSkills(), loaded.skills);
+  const skills = options.disableSlashCommands ? [] : withBundledSkills(loaded.skills);
   const mcp = await startServers(inputs, loaded.plugins);
   const serverTools = mcp ? (await import("./mcp-setup.ts")).mcpTools(mcp) : [];
   const hookLayers = loaded.plugins.flatMap((p) => p.hookLayers.map((layer) => ({ hooks: layer.hooks, source: { file: layer.file, scope: "plugin" } })));

@@ -1,6 +1,7 @@
 // `hone skills`: the skills and markdown slash commands available here, with scope, kind, namespace,
 // plugin, and whether the model and the user may invoke each. `--json` for scripts.
 import type { SkillDef } from "./extension-types.ts";
+import { loadBundledSkills } from "./bundled-skills.ts";
 import { oneLine, runListing, type Listing } from "./extension-listing.ts";
 import type { CommandIO } from "./subcommands.ts";
 
@@ -37,8 +38,11 @@ function who(skill: SkillDef): string {
 
 function render(cwd: string, loaded: Listing, json: boolean): string {
   const { skills } = loaded;
-  if (json) return `${JSON.stringify({ cwd, skills: skills.map(skillJson), warnings: loaded.notes }, null, 2)}\n`;
-  if (skills.length === 0) return `No skills or commands found for ${cwd}.\n`;
+  const own = new Set(skills.map((s) => s.name));
+  const builtIn = loadBundledSkills().filter((s) => !own.has(s.name)).map((s) => s.name);
+  if (json) return `${JSON.stringify({ cwd, skills: skills.map(skillJson), bundled: builtIn, warnings: loaded.notes }, null, 2)}\n`;
+  const bundledLine = `\nBuilt into hone: ${builtIn.map((n) => `/${n}`).join(", ")}\n`;
+  if (skills.length === 0) return `No skills or commands found for ${cwd}.\n${bundledLine}`;
   const count = (kind: SkillDef["kind"]) => {
     const n = skills.filter((s) => s.kind === kind).length;
     return `${n} ${kind}${n === 1 ? "" : "s"}`;
@@ -52,7 +56,7 @@ function render(cwd: string, loaded: Listing, json: boolean): string {
     if (skill.model) lines.push(`  model: ${skill.model}`);
     lines.push(`  from: ${skill.path}`);
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.join("\n")}\n${bundledLine}`;
 }
 
 export async function skillsCommand(args: string[], io: CommandIO): Promise<number> {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { loadBundledSkills } from "../src/bundled-skills.ts";
+import { loadBundledSkills, withBundledSkills } from "../src/bundled-skills.ts";
+import { skillDef } from "./support/skill-defs.ts";
 import { expandInvocation } from "../src/slash-command.ts";
 import { renderSkillListing } from "../src/skill-listing.ts";
 
@@ -60,4 +61,11 @@ describe("bundled skills", () => {
     const listing = renderSkillListing(skills, 8_000);
     for (const name of ["commit", "debug", "init", "review", "simplify"]) expect(listing).toContain(`\n- ${name}: `);
   });
+});
+
+test("a user's skill of the same name replaces the bundled one; the others stay", () => {
+  const mine = skillDef("review", { scope: "user", text: "My own review steps." });
+  const merged = withBundledSkills([mine]);
+  expect(merged.filter((s) => s.name === "review")).toEqual([mine]);
+  expect(merged.map((s) => s.name).sort()).toEqual(["commit", "debug", "init", "review", "simplify"]);
 });

@@ -38,6 +38,8 @@ describe("hone skills", () => {
         "  Make a component",
         `  from: ${command}`,
         "",
+        "Built into hone: /commit, /debug, /init, /review, /simplify",
+        "",
       ].join("\n"),
     );
     expect(io.stderr).toBe(`Warnings:\n  - ${broken}:1: frontmatter opened with '---' on line 1 is never closed with a '---' line; skipped\n`);
@@ -52,6 +54,7 @@ describe("hone skills", () => {
     expect(await skillsCommand(["--json", `--plugin-dir=${plugin}`], io)).toBe(0);
     expect(JSON.parse(io.stdout)).toEqual({
       cwd: f.project,
+      bundled: ["commit", "debug", "init", "review", "simplify"],
       skills: [
         {
           name: "kit:go",
@@ -87,6 +90,6 @@ describe("hone skills", () => {
     const f = fixture("skills-cmd");
     const io = captureIO(f.project, f.home);
     expect(await SUBCOMMANDS.skills?.run([], io)).toBe(0);
-    expect(io.stdout).toBe(`No skills or commands found for ${f.project}.\n`);
+    expect(io.stdout).toBe(`No skills or commands found for ${f.project}.\n\nBuilt into hone: /commit, /debug, /init, /review, /simplify\n`);
   });
 });
