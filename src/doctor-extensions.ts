@@ -32,11 +32,7 @@ export function extensionChecks(cwd: string, env: Env, settings: Settings, trust
     cliConfigs: [],
     strict: false,
     trusted,
-    settings: {
-      ...(settings.enableAllProjectMcpServers === undefined ? {} : { enableAllProjectMcpServers: settings.enableAllProjectMcpServers }),
-      ...(settings.enabledMcpjsonServers ? { enabledMcpjsonServers: settings.enabledMcpjsonServers } : {}),
-      ...(settings.disabledMcpjsonServers ? { disabledMcpjsonServers: settings.disabledMcpjsonServers } : {}),
-    },
+    settings,
     pluginServers: loaded.plugins.flatMap((p) => p.mcpServers),
   });
   const names = mcp.servers.map((s) => `${s.name} (${s.scope})`);

@@ -52,11 +52,7 @@ async function startServers(inputs: ExtensionInputs, plugins: PluginDef[]): Prom
     cliConfigs: options.mcpConfigs,
     strict: options.strictMcpConfig,
     trusted: inputs.trusted,
-    settings: {
-      ...(settings.enableAllProjectMcpServers === undefined ? {} : { enableAllProjectMcpServers: settings.enableAllProjectMcpServers }),
-      ...(settings.enabledMcpjsonServers ? { enabledMcpjsonServers: settings.enabledMcpjsonServers } : {}),
-      ...(settings.disabledMcpjsonServers ? { disabledMcpjsonServers: settings.disabledMcpjsonServers } : {}),
-    },
+    settings,
     pluginServers: plugins.flatMap((p) => p.mcpServers),
   });
   for (const warning of loaded.warnings) log.warn(formatWarning(warning));

@@ -12,9 +12,9 @@ export { expandVars, normalizeServerName, parseMcpServers, SERVER_NAME_PATTERN, 
 
 /** The settings keys that approve or refuse a project's .mcp.json servers. */
 export interface McpApprovalSettings {
-  enableAllProjectMcpServers?: boolean;
-  enabledMcpjsonServers?: string[];
-  disabledMcpjsonServers?: string[];
+  enableAllProjectMcpServers?: boolean | undefined;
+  enabledMcpjsonServers?: string[] | undefined;
+  disabledMcpjsonServers?: string[] | undefined;
 }
 
 export interface McpLoadInputs {
