@@ -1,9 +1,10 @@
 // File access for the extension loaders (skills, commands, agent files, plugins): folders are listed with
 // symlinks resolved, anything that is not a regular file is refused before it is opened (a FIFO would
 // block forever), only the head of a file is read at load time, and whole reads are capped.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync, statSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { LoadWarning } from "./extension-types.ts";
+import { realPathOf } from "./paths.ts";
 
 /** Bytes read at load time: frontmatter and the description fallback live at the top. */
 export const HEAD_BYTES = 64 * 1024;
@@ -131,14 +132,6 @@ export function listEntries(dir: string): DirEntry[] {
     }
   }
   return out;
-}
-
-export function realPathOf(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 export interface MarkdownFile {

@@ -6,9 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { loadAgentFile, parseAgentsJson, scanAgents } from "./agent-files.ts";
 import { claudeHome, honeHome, type Env } from "./config-dir.ts";
 import { loadCommand, scanCommands } from "./custom-commands.ts";
-import { realPathOf } from "./extension-files.ts";
 import type { AgentDef, LoadWarning, PluginDef, SkillDef } from "./extension-types.ts";
-import { findUp, isDirectory } from "./paths.ts";
+import { findUp, isDirectory, realPathOr } from "./paths.ts";
 import { enabledPluginRoots } from "./plugin-install.ts";
 import { loadPlugin } from "./plugins.ts";
 import { scanSkills, skillsAt, type ExtensionOrigin } from "./skills.ts";
@@ -66,7 +65,7 @@ function pickFirst<T extends { name: string; path: string }>(candidates: Candida
       continue;
     }
     // A plugin may list a skill folder that its default skills/ folder already holds: one skill, no clash.
-    if (held.def.path === candidate.def.path || realPathOf(held.def.path) === realPathOf(candidate.def.path)) continue;
+    if (held.def.path === candidate.def.path || realPathOr(held.def.path) === realPathOr(candidate.def.path)) continue;
     if (held.group === candidate.group && what(held.def) === what(candidate.def)) {
       const kind = what(candidate.def);
       warnings.push({ file: candidate.def.path, message: `${kind} "${candidate.def.name}" is also defined in ${held.def.path}; that one is used and this one is ignored` });
@@ -80,7 +79,7 @@ class Roots {
   private seen = new Set<string>();
   fresh(dir: string): boolean {
     if (!isDirectory(dir)) return false;
-    const real = realPathOf(dir) ?? dir;
+    const real = realPathOr(dir);
     if (this.seen.has(real)) return false;
     this.seen.add(real);
     return true;
@@ -95,7 +94,7 @@ function loadPlugins(options: ExtensionOptions, warnings: LoadWarning[]): Plugin
   const byName = new Map<string, { plugin: PluginDef; explicit: boolean }>();
   const seen = new Set<string>();
   for (const [i, root] of [...explicit, ...enabled].entries()) {
-    const real = realPathOf(root) ?? root;
+    const real = realPathOr(root);
     if (seen.has(real)) continue;
     seen.add(real);
     const plugin = loadPlugin(root, env, warnings);

@@ -27,14 +27,19 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** The path with symlinks resolved; undefined when it does not exist (or cannot be read). */
+export function realPathOf(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The path with symlinks resolved, or just made absolute when it does not exist (or cannot be read). */
 export function realPathOr(path: string): string {
   const absolute = resolve(path);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
+  return realPathOf(absolute) ?? absolute;
 }
 
 /** The nearest folder, from `start` upwards, that contains `name`. */

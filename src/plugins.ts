@@ -4,11 +4,11 @@
 // the plugin's folder. Every problem is one warning naming the file; a broken manifest skips the plugin.
 import { basename, join, relative, resolve } from "node:path";
 import type { Env } from "./config-dir.ts";
-import { fileProblem, formatSize, readHead, realPathOf } from "./extension-files.ts";
+import { fileProblem, formatSize, readHead } from "./extension-files.ts";
 import type { LoadWarning, McpServerEntry, PluginDef } from "./extension-types.ts";
 import { parseJsonText } from "./mcp-config-files.ts";
 import { parseMcpServers } from "./mcp-config.ts";
-import { isDirectory } from "./paths.ts";
+import { isDirectory, realPathOr } from "./paths.ts";
 import { isPlain } from "./settings-parse.ts";
 
 const JSON_LIMIT = 1024 * 1024;
@@ -94,7 +94,7 @@ function componentPaths(ctx: Context, key: "commands" | "agents" | "skills"): st
   const out: string[] = [];
   const seen = new Set<string>();
   const add = (path: string) => {
-    const real = realPathOf(path) ?? path;
+    const real = realPathOr(path);
     if (seen.has(real)) return;
     seen.add(real);
     out.push(path);
@@ -117,7 +117,7 @@ function hookLayers(ctx: Context): PluginDef["hookLayers"] {
   const layers: PluginDef["hookLayers"] = [];
   const seen = new Set<string>();
   const fromFile = (file: string, optional: boolean) => {
-    const real = realPathOf(file) ?? file;
+    const real = realPathOr(file);
     if (seen.has(real)) return;
     seen.add(real);
     const json = readJson(file, ctx.warnings, optional);
