@@ -9,6 +9,7 @@ import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpManager } from "./mcp.ts";
 import { blocksToParts, embeddedText, mcpToolName } from "./mcp-tools.ts";
 import { errorText } from "./mcp-errors.ts";
+import { splitArgs } from "./command-expand.ts";
 import { truncateHead } from "./truncate.ts";
 
 export interface PromptArgumentInfo {
@@ -46,14 +47,6 @@ export function promptCommands(manager: Pick<McpManager, "prompts">): PromptComm
   });
 }
 
-/** Whitespace-separated words; quotes group words and are removed. */
-export function splitPromptArgs(text: string): string[] {
-  const words: string[] = [];
-  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const m of text.matchAll(pattern)) words.push(m[1] ?? m[2] ?? m[3] ?? "");
-  return words;
-}
-
 /** The prompt's messages as one text: user messages as they are, other roles labelled. */
 export function promptText(result: GetPromptResult): string {
   const onlyUser = result.messages.every((m) => m.role === "user");
@@ -79,7 +72,7 @@ export async function expandPromptCommand(
   const name = commandName.replace(/^\//, "");
   const command = promptCommands(manager).find((c) => c.name === name);
   if (!command) return undefined;
-  const words = splitPromptArgs(argsText);
+  const words = splitArgs(argsText);
   const declared = command.arguments;
   const args: Record<string, string> = {};
   declared.forEach((arg, i) => {

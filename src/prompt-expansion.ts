@@ -4,19 +4,14 @@
 import type { ExtensionSetup } from "./extensions-setup.ts";
 import { resolveModel } from "./models.ts";
 import { expandSlashPrompt, type InvocationSetup } from "./skill-invocation.ts";
-import { parseSlashPrompt } from "./slash-command.ts";
+import { commandTags, parseSlashPrompt } from "./slash-command.ts";
 
 export type ExpandedPrompt = { ok: true; text: string; model?: string } | { ok: false; message: string };
-
-function commandTags(name: string, args: string): string {
-  return `<command-message>${name} is running…</command-message>\n<command-name>/${name}</command-name>\n<command-args>${args}</command-args>`;
-}
 
 async function mcpPrompt(prompt: string, ext: ExtensionSetup): Promise<ExpandedPrompt | undefined> {
   const parsed = parseSlashPrompt(prompt);
   if (!ext.mcp || !parsed?.name.startsWith("mcp__")) return undefined;
-  const { promptCommands, expandPromptCommand } = await import("./mcp-prompts.ts");
-  if (!promptCommands(ext.mcp).some((c) => c.name === parsed.name)) return undefined;
+  const { expandPromptCommand } = await import("./mcp-prompts.ts");
   try {
     const text = await expandPromptCommand(ext.mcp, parsed.name, parsed.args);
     if (text === undefined) return undefined;

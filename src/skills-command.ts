@@ -1,7 +1,7 @@
 // `hone skills`: the skills and markdown slash commands available here, with scope, kind, namespace,
 // plugin, and whether the model and the user may invoke each. `--json` for scripts.
 import type { SkillDef } from "./extension-types.ts";
-import { loadBundledSkills } from "./bundled-skills.ts";
+import { withBundledSkills } from "./bundled-skills.ts";
 import { oneLine, runListing, type Listing } from "./extension-listing.ts";
 import type { CommandIO } from "./subcommands.ts";
 
@@ -38,8 +38,7 @@ function who(skill: SkillDef): string {
 
 function render(cwd: string, loaded: Listing, json: boolean): string {
   const { skills } = loaded;
-  const own = new Set(skills.map((s) => s.name));
-  const builtIn = loadBundledSkills().filter((s) => !own.has(s.name)).map((s) => s.name);
+  const builtIn = withBundledSkills(skills).filter((s) => s.scope === "bundled").map((s) => s.name);
   if (json) return `${JSON.stringify({ cwd, skills: skills.map(skillJson), bundled: builtIn, warnings: loaded.notes }, null, 2)}\n`;
   const bundledLine = `\nBuilt into hone: ${builtIn.map((n) => `/${n}`).join(", ")}\n`;
   if (skills.length === 0) return `No skills or commands found for ${cwd}.\n${bundledLine}`;

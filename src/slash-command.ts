@@ -66,13 +66,14 @@ export function baseDirLine(skill: SkillDef): string {
   return skill.kind === "skill" && skill.baseDir !== "" ? `Base directory for this skill: ${skill.baseDir}\n\n` : "";
 }
 
+/** The tags Claude Code puts before an invoked command's prompt (skills, markdown commands, MCP prompts). */
+export function commandTags(name: string, args: string): string {
+  return `<command-message>${name} is running…</command-message>\n<command-name>/${name}</command-name>\n<command-args>${args}</command-args>`;
+}
+
 /** The user message Claude Code records for `/name args`: the command tags, then the expanded prompt. */
 export function buildCommandMessage(skill: SkillDef, args: string, expanded: string): string {
-  const tags =
-    `<command-message>${skill.name} is running…</command-message>\n` +
-    `<command-name>/${skill.name}</command-name>\n` +
-    `<command-args>${args}</command-args>`;
-  return `${tags}\n\n${baseDirLine(skill)}${expanded}`;
+  return `${commandTags(skill.name, args)}\n\n${baseDirLine(skill)}${expanded}`;
 }
 
 export interface InvocationDeps {

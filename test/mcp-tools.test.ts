@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { startMcp } from "../src/mcp.ts";
-import { findResourceMentions, promptText, splitPromptArgs } from "../src/mcp-prompts.ts";
+import { splitArgs } from "../src/command-expand.ts";
+import { findResourceMentions, promptText } from "../src/mcp-prompts.ts";
 import { capText, convertToolResult, createMcpTools, mcpToolName, serverKey } from "../src/mcp-tools.ts";
 import { defineTool, type Tool } from "../src/tool.ts";
 import { createToolSearchTool, searchTools, summaryOf, toolSearchDescription } from "../src/tools/tool-search.ts";
@@ -153,8 +154,8 @@ describe("ToolSearch", () => {
 
 describe("prompt and mention parsing", () => {
   test("arguments split on spaces with quotes grouping", () => {
-    expect(splitPromptArgs(` a "b c"  'd e' f `)).toEqual(["a", "b c", "d e", "f"]);
-    expect(splitPromptArgs("")).toEqual([]);
+    expect(splitArgs(` a "b c"  'd e' f `)).toEqual(["a", "b c", "d e", "f"]);
+    expect(splitArgs("")).toEqual([]);
   });
 
   test("mixed-role prompt messages are labelled", () => {
