@@ -32,6 +32,10 @@ export interface AgentConfig {
   control?: RunControl;
   /** Automatic and manual compaction; without it the history only grows. */
   compaction?: CompactionSetup;
+  /** --max-budget-usd: checked after each round of tool calls; true ends the run. */
+  overBudget?: () => boolean;
+  /** --fallback-model: models tried in order when the current one stays overloaded after its retries. */
+  fallbackModels?: string[];
 }
 
 const COLLECT_AFTER_CHARS = 4_000_000;
@@ -57,8 +61,8 @@ export type AgentEvent =
   | { type: "usage"; message: AssistantMessage };
 
 export interface AgentOutcome {
-  /** `stopped`: a hook said continue: false. */
-  reason: "end_turn" | "max_turns" | "aborted" | "error" | "stopped";
+  /** `stopped`: a hook said continue: false. `max_budget`: --max-budget-usd was spent. */
+  reason: "end_turn" | "max_turns" | "aborted" | "error" | "stopped" | "max_budget";
   stopReason?: string;
   turns: number;
   apiDurationMs: number;
@@ -164,6 +168,12 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
     const call = yield* callModel(config.provider, request, config.retry, signal);
     apiDurationMs += call.durationMs;
     if (!call.ok) {
+      const fallback = call.failure.kind === "overloaded" ? config.fallbackModels?.shift() : undefined;
+      if (fallback) {
+        yield { type: "notice", text: `${config.model} is overloaded; switching to the fallback model ${fallback}` };
+        config.model = fallback;
+        continue;
+      }
       const handled = yield* compaction.overflowed(call.failure, history, request.tools, signal);
       if (handled.retry) continue;
       return yield* failed(handled.failure ?? call.failure);
@@ -201,6 +211,7 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
     if (signal.aborted) return outcome("aborted");
     if (config.control?.stopped) return halted();
     if (config.maxTurns !== undefined && turns >= config.maxTurns) return outcome("max_turns");
+    if (config.overBudget?.()) return outcome("max_budget");
   }
 }
 

@@ -96,6 +96,27 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A callback hook: its answer is the hook's JSON output; a failure is a non-blocking error (exit 1). */
+async function runCallback(hook: HookCommand, callback: NonNullable<HookCommand["callback"]>, input: Record<string, unknown>, opts: RunHooksOptions): Promise<HookRun> {
+  if (opts.signal?.aborted) return notRun(hook, { interrupted: true });
+  const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), hook.timeoutSec * 1000);
+  });
+  try {
+    const answer = await Promise.race([callback(input, opts.signal), timeout]);
+    const durationMs = Date.now() - started;
+    if (answer === "timeout") return { hook, exitCode: null, stdout: "", stderr: "", timedOut: true, durationMs };
+    return { hook, exitCode: 0, stdout: JSON.stringify(answer), stderr: "", timedOut: false, durationMs, json: answer };
+  } catch (error) {
+    if (opts.signal?.aborted) return notRun(hook, { interrupted: true });
+    return { hook, exitCode: 1, stdout: "", stderr: errorText(error), timedOut: false, durationMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function runOne(hook: HookCommand, stdinFile: string, opts: RunHooksOptions): Promise<HookRun> {
   if (opts.signal?.aborted) return Promise.resolve(notRun(hook, { interrupted: true }));
   const started = Date.now();
@@ -172,6 +193,14 @@ function runOne(hook: HookCommand, stdinFile: string, opts: RunHooksOptions): Pr
 /** Runs the hooks in parallel with `input` as JSON on stdin; results in the same order as `hooks`. */
 export async function runHooks(hooks: HookCommand[], input: Record<string, unknown>, opts: RunHooksOptions): Promise<HookRun[]> {
   if (hooks.length === 0) return [];
+  if (hooks.some((hook) => hook.callback)) {
+    const commands = hooks.filter((hook) => !hook.callback);
+    const ran = new Map<HookCommand, Promise<HookRun>>();
+    const shellRuns = runHooks(commands, input, opts);
+    for (const hook of hooks) if (hook.callback) ran.set(hook, runCallback(hook, hook.callback, input, opts));
+    const shells = await shellRuns;
+    return Promise.all(hooks.map((hook) => ran.get(hook) ?? Promise.resolve(shells[commands.indexOf(hook)]!)));
+  }
   // stdin is a regular file, not a pipe: Bun's pipes are sockets, and bash sources ~/.bashrc when its
   // stdin is a socket (it assumes an ssh session), whose output would corrupt the hook's JSON.
   const stdinFile = join(tmpdir(), `hone-hook-input-${randomUUID()}.json`);
@@ -193,7 +222,13 @@ export async function runHooks(hooks: HookCommand[], input: Record<string, unkno
 export interface HookDispatcher {
   has(event: HookEvent): boolean;
   fire(event: HookEvent, fields: Record<string, unknown>, target?: string, signal?: AbortSignal): Promise<HookOutcome>;
+  /** Adds hooks for the rest of the run (an SDK host's callbacks arrive after startup). */
+  register?(hooks: HookCommand[]): void;
+  /** Sees each hook start and finish (--include-hook-events). */
+  observe?(observer: HookObserver): void;
 }
+
+export type HookObserver = (event: { phase: "started"; id: string; hook: HookCommand } | { phase: "finished"; id: string; run: HookRun }) => void;
 
 /**
  * One object for the agent loop: `fire` picks the event's hooks for `target`, builds the input
@@ -206,14 +241,21 @@ export function createHookDispatcher(opts: {
   env: Record<string, string | undefined>;
   base: () => Record<string, unknown>;
 }): HookDispatcher {
+  const hooks = [...opts.hooks];
+  const observers: HookObserver[] = [];
   return {
-    has: (event) => opts.hooks.some((hook) => hook.event === event),
+    has: (event) => hooks.some((hook) => hook.event === event),
     async fire(event, fields, target, signal) {
-      const selected = hooksFor(opts.hooks, event, target);
+      const selected = hooksFor(hooks, event, target);
       if (selected.length === 0) return { context: [], notices: [] };
       const input = { ...opts.base(), hook_event_name: event, ...fields };
+      const ids = selected.map(() => randomUUID());
+      if (observers.length > 0) selected.forEach((hook, i) => observers.forEach((o) => o({ phase: "started", id: ids[i]!, hook })));
       const runs = await runHooks(selected, input, { cwd: opts.cwd, projectDir: opts.projectDir, env: opts.env, ...(signal ? { signal } : {}) });
+      if (observers.length > 0) runs.forEach((run, i) => observers.forEach((o) => o({ phase: "finished", id: ids[i]!, run })));
       return interpretRuns(event, runs);
     },
+    register: (more) => void hooks.push(...more),
+    observe: (observer) => void observers.push(observer),
   };
 }

@@ -26,11 +26,16 @@ export interface HookSource {
   scope: string;
 }
 
+/** A hook answered by the program driving hone (an SDK host's callback) instead of a shell command. */
+export type HookCallback = (input: Record<string, unknown>, signal?: AbortSignal) => Promise<Record<string, unknown>>;
+
 export interface HookCommand {
   event: HookEvent;
   /** As written ("" when omitted). */
   matcher: string;
+  /** The shell command; for a callback hook, a label naming it (`callback:<id>`). */
   command: string;
+  callback?: HookCallback;
   timeoutSec: number;
   source: HookSource;
 }

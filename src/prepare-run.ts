@@ -19,6 +19,7 @@ import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./setti
 import { isTrusted } from "./trust.ts";
 import { setupExtensions, type ExtensionSetup } from "./extensions-setup.ts";
 import type { InvocationSetup } from "./skill-invocation.ts";
+import type { Asker } from "./permissions.ts";
 
 export interface PreparedRun {
   session: Session;
@@ -59,11 +60,11 @@ function reportUntrusted(loaded: LoadedSettings, cwd: string, log: Logger): void
   log.warn(`${cwd} is not a trusted folder, so these project settings were not applied: ${items.join(", ")}. Run "hone trust" there to trust it, or pass --trust for this run.`);
 }
 
-function hookDispatcher(loaded: LoadedSettings, plugins: ExtensionSetup["hookLayers"], cwd: string, session: Session, mode: () => string, log: Logger): HookDispatcher | undefined {
-  if (loaded.settings.disableAllHooks === true) return undefined;
-  const { hooks, warnings } = parseHooks([...loaded.hookLayers, ...plugins]);
+function hookDispatcher(loaded: LoadedSettings, plugins: ExtensionSetup["hookLayers"], cwd: string, session: Session, mode: () => string, log: Logger, always: boolean): HookDispatcher | undefined {
+  const disabled = loaded.settings.disableAllHooks === true;
+  const { hooks, warnings } = disabled ? { hooks: [], warnings: [] } : parseHooks([...loaded.hookLayers, ...plugins]);
   for (const warning of warnings) log.warn(warning);
-  if (hooks.length === 0) return undefined;
+  if (hooks.length === 0 && !always) return undefined;
   return createHookDispatcher({
     hooks,
     cwd,
@@ -73,7 +74,14 @@ function hookDispatcher(loaded: LoadedSettings, plugins: ExtensionSetup["hookLay
   });
 }
 
-export async function prepareRun(options: RunOptions, writeErr: (line: string) => void): Promise<PreparedRun> {
+/** What the program driving hone adds: who answers permission asks (an SDK host, an HTTP client). */
+export interface RunHost {
+  ask?: Asker;
+  /** Keep a hook dispatcher even without configured hooks, so callbacks can be registered later. */
+  hookCallbacks?: boolean;
+}
+
+export async function prepareRun(options: RunOptions, writeErr: (line: string) => void, host: RunHost = {}): Promise<PreparedRun> {
   const cwd = resolveCwd(options.cwd);
   const env0 = process.env;
   const trusted = options.trust || isTrusted(cwd, env0);
@@ -104,8 +112,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const settings = runSettings(loaded, renderInstructions(instructions.files));
     const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
     extensions = await setupExtensions({ options, cwd, env, trusted, settings: loaded.settings, directories, log });
-    let mode = "default";
-    const hooks = hookDispatcher(loaded, extensions.hookLayers, cwd, session, () => mode, log);
+    let mode = (): string => "default";
+    const hooks = hookDispatcher(loaded, extensions.hookLayers, cwd, session, () => mode(), log, host.hookCallbacks === true);
     const home = homeDir(env);
     const denyRead = deniedReadPaths(settings.rules, cwd, home);
     const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home, sessionId: session.id, log, denyRead });
@@ -122,6 +130,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         ...(sandbox.policy ? { sandbox: sandbox.policy } : {}),
         readableDirs: [session.folder, join(scratchRoot(), session.id)],
         notify: (text) => writeErr(`hone: ${text}`),
+        ...(host.ask ? { ask: host.ask } : {}),
         extraTools: extensions.tools(() => invocation),
         promptSections: extensions.promptSections,
       },
@@ -136,7 +145,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
       pluginRoots: new Map(extensions.plugins.map((p) => [p.name, p.root])),
       warn: (text) => log.warn(text),
     };
-    mode = setup.permissions.mode;
+    // Read at each firing: the mode can change during the run (set_permission_mode, ExitPlanMode).
+    mode = () => setup.permissions.mode;
     for (const warning of setup.warnings) log.warn(warning);
     const state = setup.agent.session;
     if (sandbox.instance) state.sandbox = sandbox.instance;

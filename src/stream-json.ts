@@ -94,8 +94,41 @@ export function compactBoundaryMessage(env: Envelope, info: { trigger: "auto" | 
   };
 }
 
+/** A raw API stream event, for --include-partial-messages. */
+export function streamEventMessage(env: Envelope, event: unknown): Json {
+  return { type: "stream_event", event, parent_tool_use_id: null, session_id: env.sessionId, uuid: env.uuid() };
+}
+
+/** A user message read from stdin, echoed back for --replay-user-messages. */
+export function replayMessage(env: Envelope, content: unknown, uuid: string | undefined): Json {
+  return { type: "user", message: { role: "user", content }, parent_tool_use_id: null, session_id: env.sessionId, uuid: uuid ?? env.uuid(), isReplay: true };
+}
+
+export function hookStartedMessage(env: Envelope, info: { id: string; name: string; event: string }): Json {
+  return { type: "system", subtype: "hook_started", hook_id: info.id, hook_name: info.name, hook_event: info.event, session_id: env.sessionId, uuid: env.uuid() };
+}
+
+export function hookResponseMessage(env: Envelope, info: { id: string; name: string; event: string; stdout: string; stderr: string; exitCode: number | null; outcome: "success" | "error" | "cancelled" }): Json {
+  return {
+    type: "system",
+    subtype: "hook_response",
+    hook_id: info.id,
+    hook_name: info.name,
+    hook_event: info.event,
+    output: info.stdout + info.stderr,
+    stdout: info.stdout,
+    stderr: info.stderr,
+    ...(info.exitCode === null ? {} : { exit_code: info.exitCode }),
+    outcome: info.outcome,
+    session_id: env.sessionId,
+    uuid: env.uuid(),
+  };
+}
+
+export type ResultSubtype = "success" | "error_max_turns" | "error_during_execution" | "error_max_budget_usd" | "error_max_structured_output_retries";
+
 export interface ResultInfo {
-  subtype: "success" | "error_max_turns" | "error_during_execution";
+  subtype: ResultSubtype;
   isError: boolean;
   result?: string;
   errors?: string[];
@@ -109,6 +142,8 @@ export interface ResultInfo {
   stopReason: string | null;
   /** hone's addition: what fills the context at the end of the run (see context-report.ts). */
   context?: Json;
+  /** --json-schema: the validated final output. */
+  structuredOutput?: unknown;
 }
 
 export function resultMessage(env: Envelope, info: ResultInfo): Json {
@@ -127,6 +162,7 @@ export function resultMessage(env: Envelope, info: ResultInfo): Json {
     permission_denials: info.permissionDenials,
     stop_reason: info.stopReason,
     ...(info.errors ? { errors: info.errors } : {}),
+    ...(info.structuredOutput !== undefined ? { structured_output: info.structuredOutput } : {}),
     ...(info.context ? { context: info.context } : {}),
     uuid: env.uuid(),
   };
