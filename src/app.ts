@@ -10,7 +10,13 @@ import { McpConfigError } from "./mcp-config.ts";
 import { expandUserPrompt } from "./prompt-expansion.ts";
 import { RuleError } from "./permissions.ts";
 import { TrustFileError } from "./trust.ts";
-import { prepareRun, type PreparedRun } from "./prepare-run.ts";
+import { prepareRun, type PreparedRun, type RunHost } from "./prepare-run.ts";
+import { createControlChannel, type ControlChannel } from "./control.ts";
+import { mcpToolAsker, stdioAsker } from "./host-permissions.ts";
+import type { HookDispatcher } from "./hook-runner.ts";
+import { runStreamSession, type TurnSlot } from "./stream-session.ts";
+import * as wire from "./stream-json.ts";
+import { createInterface } from "node:readline";
 import { SessionError, SessionWriteError } from "./session.ts";
 import { SettingsError } from "./settings.ts";
 import { SessionNotFoundError } from "./session-store.ts";
@@ -85,8 +91,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let prepared: PreparedRun;
+  const control = createControlChannel((message) => writeOut(JSON.stringify(message)));
+  const slot: TurnSlot = {};
+  let late: PreparedRun | undefined;
   try {
-    prepared = await prepareRun(options, writeErr);
+    prepared = await prepareRun(options, writeErr, hostFor(options, control, slot, () => late));
+    late = prepared;
   } catch (error) {
     const code = setupErrorCode(error);
     if (code === undefined) throw error;
@@ -94,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   }
   try {
-    return await runPrepared(options, prepared);
+    return await runPrepared(options, prepared, control, slot);
   } catch (error) {
     if (!(error instanceof SessionWriteError)) throw error;
     writeErr(`hone: ${error.message}`);
@@ -105,10 +115,84 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runPrepared(options: RunOptions, { session, setup, hooks, extensions, invocation }: PreparedRun): Promise<number> {
+/** Who answers permission asks: the SDK host (stdio), an MCP tool, or nobody (an ask is a denial). */
+function hostFor(options: RunOptions, channel: ControlChannel, slot: TurnSlot, prepared: () => PreparedRun | undefined): RunHost {
+  const tool = options.permissionPromptTool;
+  const streamIn = options.inputFormat === "stream-json";
+  const base: RunHost = streamIn ? { hookCallbacks: true } : {};
+  if (tool === undefined) return base;
+  const askOptions = {
+    permissions: () => prepared()!.setup.permissions,
+    signal: () => slot.current?.signal,
+    interrupt: () => slot.current?.abort(),
+  };
+  if (tool === "stdio") return { ...base, ask: stdioAsker((body, signal) => channel.request(body, signal), askOptions) };
+  const find = () => {
+    const { agent } = prepared()!.setup;
+    return { tool: agent.tools.find((t) => t.name === tool), session: agent.session, projectDir: agent.projectDir };
+  };
+  return { ...base, ask: mcpToolAsker(find, tool, askOptions) };
+}
+
+/** An MCP prompt tool must exist once the servers are up; naming a missing one is a usage error. */
+function checkPromptTool(options: RunOptions, prepared: PreparedRun): void {
+  const tool = options.permissionPromptTool;
+  if (tool === undefined || tool === "stdio") return;
+  if (prepared.setup.agent.tools.some((t) => t.name === tool)) return;
+  const servers = (prepared.extensions.mcp?.status() ?? []).map((s) => `${s.name} (${s.state})`);
+  throw new UsageError(`--permission-prompt-tool: no MCP tool named ${tool}; MCP servers: ${servers.length > 0 ? servers.join(", ") : "none configured"}`);
+}
+
+/** --include-hook-events: each hook's start and result as system messages. */
+function emitHookEvents(hooks: HookDispatcher | undefined, sessionId: string): void {
+  const env = { sessionId, uuid: () => crypto.randomUUID() };
+  hooks?.observe?.((event) => {
+    if (event.phase === "started") {
+      writeOut(JSON.stringify(wire.hookStartedMessage(env, { id: event.id, name: `${event.hook.event}:${event.hook.matcher}`, event: event.hook.event })));
+      return;
+    }
+    const { run } = event;
+    const outcome = run.interrupted ? "cancelled" : run.exitCode === 0 ? "success" : "error";
+    writeOut(JSON.stringify(wire.hookResponseMessage(env, { id: event.id, name: `${run.hook.event}:${run.hook.matcher}`, event: run.hook.event, stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode, outcome })));
+  });
+}
+
+async function runPrepared(options: RunOptions, prepared: PreparedRun, channel: ControlChannel, slot: TurnSlot): Promise<number> {
+  const { session, setup, hooks, extensions, invocation } = prepared;
   if (setup.credentials.source === "none") {
     writeErr(NO_KEY);
     return EXIT.error;
+  }
+  try {
+    checkPromptTool(options, prepared);
+  } catch (error) {
+    writeErr(`hone: ${(error as Error).message}`);
+    return EXIT.usage;
+  }
+  if (options.includeHookEvents) emitHookEvents(hooks, session.id);
+  const extra = {
+    ...(options.includePartialMessages ? { partialMessages: true } : {}),
+    ...(options.maxBudgetUsd !== undefined ? { maxBudgetUsd: options.maxBudgetUsd } : {}),
+    ...(setup.structured ? { structured: setup.structured } : {}),
+  };
+  const expand = (text: string, signal: AbortSignal) => expandUserPrompt(text, extensions, invocation, signal, { slashCommands: !options.disableSlashCommands });
+  if (options.inputFormat === "stream-json") {
+    return await withSignals(async (signal, interruptedBy) =>
+      runStreamSession({
+        prepared,
+        channel,
+        slot,
+        conversation: { notify: (text) => writeErr(`hone: ${text}`), chatty: false, expand, builtins: !options.disableSlashCommands, contextFigures: true, interruptedBy, ...extra },
+        lines: createInterface({ input: process.stdin, crlfDelay: Infinity }),
+        write: (message) => writeOut(JSON.stringify(message)),
+        writeErr,
+        replayUserMessages: options.replayUserMessages,
+        allowBypass: options.allowBypass || setup.permissions.mode === "bypassPermissions",
+        inventory: await inventory(extensions),
+        signal,
+        interruptedBy,
+      }),
+    );
   }
   let prompt: string | undefined;
   try {
@@ -123,6 +207,28 @@ async function runPrepared(options: RunOptions, { session, setup, hooks, extensi
     return EXIT.usage;
   }
 
+  const listed = await inventory(extensions);
+  return await withSignals((signal, interruptedBy) =>
+    runHeadless(setup, {
+      prompt,
+      outputFormat: options.outputFormat,
+      verbose: options.verbose,
+      session,
+      ...(hooks ? { hooks } : {}),
+      write: writeOut,
+      writeErr,
+      signal,
+      interruptedBy,
+      expand,
+      builtins: !options.disableSlashCommands,
+      inventory: listed,
+      extra,
+    }),
+  );
+}
+
+/** Runs `body` with SIGINT/SIGTERM turned into an abort; a second signal exits at once. */
+async function withSignals(body: (signal: AbortSignal, interruptedBy: () => "SIGINT" | "SIGTERM" | undefined) => Promise<number>): Promise<number> {
   const controller = new AbortController();
   let interruptedBy: "SIGINT" | "SIGTERM" | undefined;
   const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
@@ -135,20 +241,7 @@ async function runPrepared(options: RunOptions, { session, setup, hooks, extensi
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
   try {
-    return await runHeadless(setup, {
-      prompt,
-      outputFormat: options.outputFormat,
-      verbose: options.verbose,
-      session,
-      ...(hooks ? { hooks } : {}),
-      write: writeOut,
-      writeErr,
-      signal: controller.signal,
-      interruptedBy: () => interruptedBy,
-      expand: (text, signal) => expandUserPrompt(text, extensions, invocation, signal, { slashCommands: !options.disableSlashCommands }),
-      builtins: !options.disableSlashCommands,
-      inventory: await inventory(extensions),
-    });
+    return await body(controller.signal, () => interruptedBy);
   } finally {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);

@@ -1,6 +1,7 @@
 // Command-line parsing: turns argv into a validated RunOptions, or a UsageError naming the bad flag.
 // Every flag registered here is honoured; anything else is refused, never silently ignored.
 import cac from "cac";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isDirectory, isFile } from "./paths.ts";
 import { parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
@@ -44,6 +45,29 @@ export interface RunOptions {
   agents?: string;
   /** --disable-slash-commands: no skills or markdown commands, for the user or the model. */
   disableSlashCommands: boolean;
+  /** --input-format stream-json: NDJSON user and control messages on stdin (the Agent SDK transport). */
+  inputFormat: "text" | "stream-json";
+  includePartialMessages: boolean;
+  replayUserMessages: boolean;
+  includeHookEvents: boolean;
+  /** `stdio` (control requests to the SDK host) or an MCP tool name. */
+  permissionPromptTool?: string;
+  maxBudgetUsd?: number;
+  /** --json-schema as given (inline JSON or a file), parsed against the cwd by the run. */
+  jsonSchema?: string;
+  /** --fallback-model a,b: tried in order when the model stays overloaded. */
+  fallbackModels: string[];
+  /** --tools: the built-in tools offered (undefined: all of them). */
+  tools?: string[];
+  /** --betas: sent as the anthropic-beta header. */
+  betas: string[];
+  /** --thinking: adaptive (the model decides), enabled, or disabled (overrides the budget). */
+  thinking?: "adaptive" | "enabled" | "disabled";
+  /** --allow-dangerously-skip-permissions: bypassPermissions may be chosen later (set_permission_mode). */
+  allowBypass: boolean;
+  /** --debug [filter] / --debug-file <path>: debug logging to stderr or a file. */
+  debug: boolean;
+  debugFile?: string;
   help: boolean;
   version: boolean;
 }
@@ -53,7 +77,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools", "--add-dir", "--mcp-config"]);
+const VARIADIC = new Set(["--allowedTools", "--allowed-tools", "--disallowedTools", "--disallowed-tools", "--add-dir", "--mcp-config", "--betas"]);
 const RULE_LIKE = /^[A-Za-z_][\w-]*(\(.*\))?(,[A-Za-z_][\w-]*(\(.*\))?)*$/;
 
 const SPELLINGS: Record<string, string> = { "--allowed-tools": "--allowedTools", "--disallowed-tools": "--disallowedTools" };
@@ -87,6 +111,7 @@ function continues(flag: string, next: string): boolean {
   if (next.startsWith("-")) return false;
   if (flag === "--add-dir") return isDirectory(resolve(next));
   if (flag === "--mcp-config") return next.trimStart().startsWith("{") || isFile(resolve(next));
+  if (flag === "--betas") return /^[a-z0-9][\w.-]*(,[a-z0-9][\w.-]*)*$/.test(next) && /\d{4}-\d{2}-\d{2}/.test(next);
   return RULE_LIKE.test(next);
 }
 
@@ -114,7 +139,23 @@ function buildCli() {
     .option("--model <model>", "Model alias (sonnet, opus, haiku) or full model id")
     .option("--max-turns <n>", "Stop after this many model turns")
     .option("--system-prompt <text>", "Replace hone's system prompt")
+    .option("--system-prompt-file <path>", "Replace hone's system prompt with this file's text")
     .option("--append-system-prompt <text>", "Add text after the system prompt")
+    .option("--append-system-prompt-file <path>", "Add this file's text after the system prompt")
+    .option("--input-format <format>", "text (default) or stream-json: NDJSON user and control messages on stdin (with -p)")
+    .option("--include-partial-messages", "With stream-json output: also emit the raw API stream events")
+    .option("--replay-user-messages", "With stream-json input and output: echo the user messages read from stdin")
+    .option("--include-hook-events", "With stream-json output: emit hook_started and hook_response events")
+    .option("--permission-prompt-tool <tool>", "Who answers permission asks in -p: stdio (the SDK host) or an MCP tool (mcp__server__tool)")
+    .option("--max-budget-usd <amount>", "Stop once the run has cost this many dollars")
+    .option("--json-schema <schema>", "Final output as JSON matching this schema (inline JSON or a file); in the result's structured_output")
+    .option("--fallback-model <models>", "Models to switch to, in order, when the model stays overloaded (comma separated)")
+    .option("--tools <tools>", 'Built-in tools offered to the model: comma separated names, "" for none, "default" for all')
+    .option("--betas <betas>", "Beta features sent in the anthropic-beta header (comma or space separated)")
+    .option("--thinking <mode>", "adaptive, enabled or disabled")
+    .option("--allow-dangerously-skip-permissions", "Allow switching to bypassPermissions later in the run (SDK set_permission_mode)")
+    .option("--debug [filter]", "Debug logging on stderr")
+    .option("--debug-file <path>", "Debug logging appended to this file")
     .option("--cwd <dir>", "Work in this directory")
     .option("--allowedTools, --allowed-tools <tools>", "Tools allowed without asking (names, comma or space separated)")
     .option("--disallowedTools, --disallowed-tools <tools>", "Tools removed from the model's tool list")
@@ -173,6 +214,32 @@ function nonNegativeInt(value: string | undefined, flag: string): number | undef
   return n;
 }
 
+function readTextFile(path: string | undefined, flag: string): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(resolve(path), "utf8");
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function commaList(values: string[]): string[] {
+  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
+
+function budget(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || value.trim() === "") throw new UsageError(`--max-budget-usd must be a positive number of dollars, got "${value}"`);
+  return n;
+}
+
+function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
 function settingSources(value: string | undefined): SettingSource[] | undefined {
   if (value === undefined) return undefined;
   const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -204,6 +271,12 @@ export function parseArgs(argv: string[]): RunOptions {
     mode = "bypassPermissions";
   }
   const maxTurns = nonNegativeInt(single(o.maxTurns, "--max-turns"), "--max-turns");
+  const systemPromptText = single(o.systemPrompt, "--system-prompt");
+  const systemPromptFile = readTextFile(single(o.systemPromptFile, "--system-prompt-file"), "--system-prompt-file");
+  if (systemPromptText !== undefined && systemPromptFile !== undefined) throw new UsageError("--system-prompt and --system-prompt-file cannot be used together");
+  const appendFile = readTextFile(single(o.appendSystemPromptFile, "--append-system-prompt-file"), "--append-system-prompt-file");
+  const toolsText = o.tools === undefined ? undefined : o.tools === true ? "" : single(o.tools, "--tools");
+  const debugFilter = o.debug;
   if (maxTurns === 0) throw new UsageError("--max-turns must be at least 1");
 
   const options: RunOptions = {
@@ -213,8 +286,8 @@ export function parseArgs(argv: string[]): RunOptions {
     verbose: o.verbose === true,
     model: single(o.model, "--model"),
     maxTurns,
-    systemPrompt: single(o.systemPrompt, "--system-prompt"),
-    appendSystemPrompt: list(o.appendSystemPrompt),
+    systemPrompt: systemPromptText ?? systemPromptFile,
+    appendSystemPrompt: [...list(o.appendSystemPrompt), ...(appendFile === undefined ? [] : [appendFile])],
     cwd: single(o.cwd, "--cwd"),
     allowedTools: list(o.allowedTools),
     disallowedTools: list(o.disallowedTools),
@@ -234,6 +307,20 @@ export function parseArgs(argv: string[]): RunOptions {
     pluginDirs: list(o.pluginDir),
     agents: single(o.agents, "--agents"),
     disableSlashCommands: o.disableSlashCommands === true,
+    inputFormat: oneOf(single(o.inputFormat, "--input-format"), "--input-format", ["text", "stream-json"] as const) ?? "text",
+    includePartialMessages: o.includePartialMessages === true,
+    replayUserMessages: o.replayUserMessages === true,
+    includeHookEvents: o.includeHookEvents === true,
+    permissionPromptTool: single(o.permissionPromptTool, "--permission-prompt-tool"),
+    maxBudgetUsd: budget(single(o.maxBudgetUsd, "--max-budget-usd")),
+    jsonSchema: single(o.jsonSchema, "--json-schema"),
+    fallbackModels: commaList(list(o.fallbackModel)),
+    ...(toolsText === undefined ? {} : { tools: toolsText.trim() === "default" ? undefined : commaList([toolsText]) }),
+    betas: commaList(list(o.betas)),
+    thinking: oneOf(single(o.thinking, "--thinking"), "--thinking", ["adaptive", "enabled", "disabled"] as const),
+    allowBypass: o.allowDangerouslySkipPermissions === true,
+    debug: debugFilter !== undefined && debugFilter !== false,
+    debugFile: single(o.debugFile, "--debug-file"),
     help: o.help === true,
     version: o.version === true,
   };
@@ -243,6 +330,20 @@ export function parseArgs(argv: string[]): RunOptions {
   if (options.outputFormat !== "text" && !options.print) throw new UsageError("--output-format only works with -p/--print");
   if (options.outputFormat === "stream-json" && !options.verbose) {
     throw new UsageError("When using --print, --output-format=stream-json requires --verbose");
+  }
+  const streamIn = options.inputFormat === "stream-json";
+  if (streamIn && options.outputFormat !== "stream-json") throw new UsageError("--input-format=stream-json requires --output-format=stream-json");
+  if (streamIn && options.prompt !== undefined) throw new UsageError("with --input-format=stream-json the prompts come from stdin; remove the prompt argument");
+  if (options.includePartialMessages && options.outputFormat !== "stream-json") throw new UsageError("--include-partial-messages requires --print and --output-format=stream-json");
+  if (options.includeHookEvents && options.outputFormat !== "stream-json") throw new UsageError("--include-hook-events requires --print and --output-format=stream-json");
+  if (options.replayUserMessages && !streamIn) throw new UsageError("--replay-user-messages requires --input-format=stream-json and --output-format=stream-json");
+  const promptTool = options.permissionPromptTool;
+  if (promptTool !== undefined) {
+    if (promptTool === "stdio" && !streamIn) throw new UsageError("--permission-prompt-tool stdio requires --input-format=stream-json (the answers come from the SDK host on stdin)");
+    if (promptTool !== "stdio" && !/^mcp__[^_].*__.+$/.test(promptTool)) throw new UsageError(`--permission-prompt-tool must be stdio or an MCP tool name (mcp__server__tool), got "${promptTool}"`);
+  }
+  if (options.fallbackModels.length > 0 && options.model !== undefined && options.fallbackModels.includes(options.model)) {
+    throw new UsageError("--fallback-model cannot be the same as --model");
   }
   return options;
 }

@@ -61,6 +61,8 @@ export interface Conversation {
   readonly ledger: Ledger;
   readonly env: wire.Envelope;
   turn(content: string | UserBlock[], signal: AbortSignal): Promise<TurnResult>;
+  /** Adds a user message without asking the model (stream-json `shouldQuery: false`). */
+  append(content: string | UserBlock[]): void;
   /** Stops background shells and fires SessionEnd. */
   end(): Promise<void>;
 }
@@ -302,6 +304,10 @@ export function createConversation(options: ConversationOptions): Conversation {
     ledger,
     env,
     turn,
+    append(content) {
+      history = withPrompt(history, content);
+      session.recordPrompt(content);
+    },
     async end() {
       await killAllShells(agent.session);
       if (!hooks?.has("SessionEnd")) return;

@@ -2,6 +2,7 @@
 // block applied), instruction files, the session (new, continued, resumed or forked), hooks, the
 // sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
 // messages and exit codes.
+import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RunOptions } from "./cli.ts";
 import { homeDir } from "./config-dir.ts";
@@ -30,6 +31,19 @@ export interface PreparedRun {
   invocation: InvocationSetup;
   /** Stops the sandbox proxy and removes its temp folder. */
   close(): Promise<void>;
+}
+
+/** Where log lines go: --debug-file appends them to a file (created if needed), otherwise stderr. */
+function logWriter(file: string | undefined, writeErr: (line: string) => void): (line: string) => void {
+  if (file === undefined) return (line) => writeErr(line.replace(/\n$/, ""));
+  const path = resolve(file);
+  return (line) => {
+    try {
+      appendFileSync(path, line.endsWith("\n") ? line : `${line}\n`);
+    } catch (error) {
+      writeErr(`hone: cannot write the debug file ${path}: ${(error as Error).message}`);
+    }
+  };
 }
 
 /** Settings `env` reaches every child process (Bash, hooks, MCP servers) by being part of ours. */
@@ -86,7 +100,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
   const env0 = process.env;
   const trusted = options.trust || isTrusted(cwd, env0);
   const loaded = loadSettings({ cwd, env: env0, cliSettings: options.settings, settingSources: options.settingSources, trusted });
-  const log = createLogger(loaded.settings.logLevel ?? "warn", (line) => writeErr(line.replace(/\n$/, "")));
+  const log = createLogger(options.debug || options.debugFile ? "debug" : (loaded.settings.logLevel ?? "warn"), logWriter(options.debugFile, writeErr));
   for (const warning of loaded.warnings) log.warn(warning);
   reportUntrusted(loaded, cwd, log);
   applyEnvironment(loaded);
@@ -109,6 +123,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
   let extensions: ExtensionSetup | undefined;
   try {
     for (const warning of session.warnings) log.warn(warning);
+    log.debug(`session ${session.id} in ${cwd} (transcript: ${session.transcriptPath ?? "not saved"})`);
     const settings = runSettings(loaded, renderInstructions(instructions.files));
     const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
     extensions = await setupExtensions({ options, cwd, env, trusted, settings: loaded.settings, directories, log });
@@ -148,6 +163,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     // Read at each firing: the mode can change during the run (set_permission_mode, ExitPlanMode).
     mode = () => setup.permissions.mode;
     for (const warning of setup.warnings) log.warn(warning);
+    log.debug(`model ${setup.agent.model}, permission mode ${setup.permissions.mode}, tools: ${setup.agent.tools.map((t) => t.name).join(", ")}`);
     const state = setup.agent.session;
     if (sandbox.instance) state.sandbox = sandbox.instance;
     const start = sandbox.start;

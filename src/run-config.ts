@@ -23,6 +23,8 @@ import { envNumber, homeDir } from "./config-dir.ts";
 import { createContextMeter, type CompactionSetup } from "./agent-compact.ts";
 import { compactPolicy, type CompactSettings } from "./compact-policy.ts";
 import type { SessionState } from "./session-state.ts";
+import { createStructuredOutput, MAX_STRUCTURED_OUTPUT_RETRIES, parseJsonSchemaOption } from "./structured-output.ts";
+import type { StructuredOutputState } from "./conversation.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -35,6 +37,10 @@ export interface RunSetup {
   warnings: string[];
   /** Named parts of the system prompt, for /context. */
   promptParts: Array<{ label: string; text: string }>;
+  /** --json-schema: the StructuredOutput tool's state, for the turn runner. */
+  structured?: StructuredOutputState;
+  /** Rebuilds the system prompt with another replacement or appended text (an SDK host's initialize). */
+  setSystemPrompt(change: { replace?: string; append?: string[] }): void;
 }
 
 export function resolveCwd(option: string | undefined): string {
@@ -43,16 +49,29 @@ export function resolveCwd(option: string | undefined): string {
   return cwd;
 }
 
-export function thinkingFor(model: string, budget: number | undefined): ThinkingConfig {
-  if (!budget) return undefined;
+/** Thinking for a model: a token budget, or --thinking (adaptive/enabled without a budget, disabled). */
+export function thinkingFor(model: string, budget: number | undefined, mode?: RunOptions["thinking"]): ThinkingConfig {
   const kind = modelInfo(model).thinking;
-  if (kind === "none") return undefined;
+  if (mode === "disabled" || kind === "none") return undefined;
+  if (!budget && mode !== undefined) return kind === "adaptive" ? { type: "adaptive" } : { type: "enabled", budget_tokens: DEFAULT_THINKING_BUDGET };
+  if (!budget) return undefined;
   if (kind === "adaptive") return { type: "adaptive" };
   return { type: "enabled", budget_tokens: Math.max(1024, budget) };
 }
 
+const DEFAULT_THINKING_BUDGET = 16_000;
+
 export function selectTools(all: Tool[], removed: ReadonlySet<string>): Tool[] {
   return all.filter((tool) => !removed.has(tool.name));
+}
+
+/** --tools: only the named built-in tools; a name hone does not have is an error. */
+export function offeredBuiltins(builtins: Tool[], names: string[] | undefined): Tool[] {
+  if (names === undefined) return builtins;
+  const known = new Set(builtins.map((t) => t.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw new UsageError(`--tools: no built-in tool named ${unknown.join(", ")} (built-in tools: ${[...known].join(", ")})`);
+  return builtins.filter((t) => names.includes(t.name));
 }
 
 /** What a resumed session brings back; flags given on this run still win. */
@@ -135,8 +154,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const info = modelInfo(model);
   const mode = chooseMode(options, inputs);
   // ExitPlanMode only means something to a run that starts in plan mode; others are not sent its schema.
-  const builtins = mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools();
-  const all = [...builtins, ...(inputs.extraTools ?? [])];
+  const builtins = offeredBuiltins(mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools(), options.tools);
+  const output = options.jsonSchema === undefined ? undefined : createStructuredOutput(parseJsonSchemaOption(options.jsonSchema, cwd));
+  const all = [...builtins, ...(inputs.extraTools ?? []), ...(output ? [output.tool] : [])];
   const known = new Set(all.map((t) => t.name));
   const setup = buildPermissions({
     mode,
@@ -152,7 +172,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   });
   const { context: permissions, warnings } = setup;
   const budget = options.maxThinkingTokens ?? envNumber(env, "MAX_THINKING_TOKENS");
-  const thinking = thinkingFor(model, budget);
+  const thinking = thinkingFor(model, budget, options.thinking);
   let maxTokens = Math.min(info.maxOutputTokens, (inputs.settings?.maxTokens ?? envNumber(env, "HONE_MAX_TOKENS", "CLAUDE_CODE_MAX_OUTPUT_TOKENS") ?? 32_000));
   if (thinking?.type === "enabled" && thinking.budget_tokens >= maxTokens) {
     maxTokens = Math.min(info.maxOutputTokens, thinking.budget_tokens + 8192);
@@ -165,20 +185,14 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     caching: cachingEnabled(model, env),
     idleTimeoutMs: envNumber(env, "HONE_STREAM_IDLE_TIMEOUT_MS") ?? 120_000,
     requestTimeoutMs: envNumber(env, "API_TIMEOUT_MS") ?? 600_000,
-    headers: parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS),
+    headers: { ...parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS), ...(options.betas.length > 0 ? { "anthropic-beta": options.betas.join(",") } : {}) },
     userAgent: `hone/${VERSION}`,
   });
   const tools = selectTools(all, setup.removedTools);
   const sections = inputs.promptSections?.(info.contextWindow, (skill) => tools.some((t) => t.name === "Skill") && decide({ tool: "Skill", input: { skill }, readOnly: true }, permissions).behavior !== "deny") ?? [];
-  const system = buildSystemPrompt(
-    { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined },
-    {
-      replace: options.systemPrompt,
-      append: options.appendSystemPrompt,
-      instructions: inputs.settings?.instructions,
-      sections,
-    },
-  );
+  const promptEnv = { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined };
+  const promptOptions = { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions, sections };
+  const system = buildSystemPrompt(promptEnv, promptOptions);
   const session = createSessionState(place.id, cwd, dirname(place.folder));
   session.setPermissionMode = (next) => {
     permissions.mode = next;
@@ -207,12 +221,21 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
     control,
     compaction,
+    ...(options.fallbackModels.length > 0 ? { fallbackModels: options.fallbackModels.map((m) => resolveModel(m, env)) } : {}),
   };
   const promptParts = [
     ...(inputs.settings?.instructions ? [{ label: "Instruction files (CLAUDE.md)", text: inputs.settings.instructions }] : []),
     ...sections.map((text) => ({ label: text.startsWith("Instructions from the MCP server") ? "MCP server instructions" : "Skills and commands", text })),
   ];
-  return { agent, credentials, permissions, cwd, warnings, promptParts };
+  const setSystemPrompt = (change: { replace?: string; append?: string[] }): void => {
+    agent.system = buildSystemPrompt(promptEnv, {
+      ...promptOptions,
+      ...(change.replace !== undefined ? { replace: change.replace } : {}),
+      append: [...promptOptions.append, ...(change.append ?? [])],
+    });
+  };
+  const structured = output ? { value: output.value, reminder: output.reminder, maxRetries: MAX_STRUCTURED_OUTPUT_RETRIES } : undefined;
+  return { agent, credentials, permissions, cwd, warnings, promptParts, setSystemPrompt, ...(structured ? { structured } : {}) };
 }
 
 /** Tools that remember what they loaded (the Skill tool) hear about a compaction through this. */
