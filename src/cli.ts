@@ -324,6 +324,8 @@ export function parseArgs(argv: string[]): RunOptions {
     help: o.help === true,
     version: o.version === true,
   };
+  // The Agent SDKs start the CLI with --input-format stream-json and no -p: that input implies print mode.
+  if (options.inputFormat === "stream-json") options.print = true;
   if (options.resume !== undefined && options.continueLatest) throw new UsageError("--resume and --continue cannot be used together");
   if (options.forkSession && options.resume === undefined && !options.continueLatest) throw new UsageError("--fork-session needs --resume <id> or --continue");
   if (options.strictMcpConfig && options.mcpConfigs.length === 0) throw new UsageError("--strict-mcp-config needs --mcp-config <file-or-json>");

@@ -145,7 +145,6 @@ export async function runStreamSession(options: StreamSessionOptions): Promise<n
     inputDone = true;
     notify();
   });
-  let code: number = EXIT.ok;
   let initSent = false;
   try {
     for (let turn = await nextTurn(); turn; turn = await nextTurn()) {
@@ -157,7 +156,6 @@ export async function runStreamSession(options: StreamSessionOptions): Promise<n
       const done = await conversation.turn(turn.content, controller.signal);
       slot.current = undefined;
       write(done.result);
-      code = done.code;
     }
   } finally {
     options.signal.removeEventListener("abort", onSignal);
@@ -167,5 +165,7 @@ export async function runStreamSession(options: StreamSessionOptions): Promise<n
   if (options.signal.aborted) return options.interruptedBy() === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
   // Reading ends with stdin; a host that keeps it open after the last result is waited for.
   await reading;
-  return code;
+  // Each turn's outcome is in its result; like Claude Code, the process itself succeeded (a non-zero
+  // exit would make the SDKs throw away the results they already read).
+  return EXIT.ok;
 }
