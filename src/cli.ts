@@ -249,7 +249,35 @@ function settingSources(value: string | undefined): SettingSource[] | undefined 
   return names as SettingSource[];
 }
 
-export function parseArgs(argv: string[]): RunOptions {
+/** Flags that may be given an empty value (`--setting-sources=` from the SDKs: no settings files). */
+const EMPTY_ALLOWED = new Set(["--setting-sources", "--tools", "--system-prompt", "--append-system-prompt"]);
+
+/**
+ * cac turns an empty value into the number 0, so `--flag=` and `--flag ""` are taken out first and
+ * remembered; a flag that cannot be empty is left in place to fail as "needs a value".
+ */
+function takeEmptyValues(argv: string[]): { rest: string[]; empty: Set<string> } {
+  const rest: string[] = [];
+  const empty = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.endsWith("=") && EMPTY_ALLOWED.has(arg.slice(0, -1))) {
+      empty.add(arg.slice(0, -1));
+      continue;
+    }
+    if (EMPTY_ALLOWED.has(arg) && argv[i + 1] === "") {
+      empty.add(arg);
+      i++;
+      continue;
+    }
+    rest.push(arg);
+  }
+  return { rest, empty };
+}
+
+export function parseArgs(input: string[]): RunOptions {
+  const { rest: argv, empty } = takeEmptyValues(input);
+  const given = (value: unknown, flag: string): unknown => (empty.has(flag) ? (value === undefined ? "" : [value, ""]) : value);
   const cli = buildCli();
   const known = new Set<string>(["--"]);
   for (const option of cli.globalCommand.options) for (const name of option.names) known.add(name);
@@ -271,11 +299,11 @@ export function parseArgs(argv: string[]): RunOptions {
     mode = "bypassPermissions";
   }
   const maxTurns = nonNegativeInt(single(o.maxTurns, "--max-turns"), "--max-turns");
-  const systemPromptText = single(o.systemPrompt, "--system-prompt");
+  const systemPromptText = single(given(o.systemPrompt, "--system-prompt"), "--system-prompt");
   const systemPromptFile = readTextFile(single(o.systemPromptFile, "--system-prompt-file"), "--system-prompt-file");
   if (systemPromptText !== undefined && systemPromptFile !== undefined) throw new UsageError("--system-prompt and --system-prompt-file cannot be used together");
   const appendFile = readTextFile(single(o.appendSystemPromptFile, "--append-system-prompt-file"), "--append-system-prompt-file");
-  const toolsText = o.tools === undefined ? undefined : o.tools === true ? "" : single(o.tools, "--tools");
+  const toolsText = single(given(o.tools, "--tools"), "--tools");
   const debugFilter = o.debug;
   if (maxTurns === 0) throw new UsageError("--max-turns must be at least 1");
 
@@ -287,7 +315,7 @@ export function parseArgs(argv: string[]): RunOptions {
     model: single(o.model, "--model"),
     maxTurns,
     systemPrompt: systemPromptText ?? systemPromptFile,
-    appendSystemPrompt: [...list(o.appendSystemPrompt), ...(appendFile === undefined ? [] : [appendFile])],
+    appendSystemPrompt: [...list(o.appendSystemPrompt), ...(appendFile === undefined ? [] : [appendFile])].filter((t) => t !== ""),
     cwd: single(o.cwd, "--cwd"),
     allowedTools: list(o.allowedTools),
     disallowedTools: list(o.disallowedTools),
@@ -299,7 +327,7 @@ export function parseArgs(argv: string[]): RunOptions {
     forkSession: o.forkSession === true,
     persistSession: o.sessionPersistence !== false,
     settings: single(o.settings, "--settings"),
-    settingSources: settingSources(single(o.settingSources, "--setting-sources")),
+    settingSources: settingSources(single(given(o.settingSources, "--setting-sources"), "--setting-sources")),
     addDirs: list(o.addDir),
     trust: o.trust === true,
     mcpConfigs: list(o.mcpConfig),

@@ -264,3 +264,39 @@ describe("running", () => {
     expect(run!.spawnError).toBeUndefined();
   });
 });
+
+describe("callback hooks (an SDK host's hooks)", () => {
+  const callback = (answer: (input: Record<string, unknown>) => Promise<Record<string, unknown>>, timeoutSec = 5): HookCommand => ({
+    event: "PreToolUse", matcher: "Bash", command: `callback:${Math.random()}`, timeoutSec, source: { file: "the SDK host", scope: "sdk" }, callback: answer,
+  });
+  const opts = { cwd: tmpdir(), projectDir: tmpdir(), env: { PATH: process.env.PATH } };
+
+  test("a callback's answer is the hook's JSON output and decides like a command's", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const hook = callback(async (input) => {
+      seen.push(input);
+      return { decision: "block", reason: "not today" };
+    });
+    const shell: HookCommand = { event: "PreToolUse", matcher: "Bash", command: "echo '{}'", timeoutSec: 5, source: { file: "x", scope: "user" } };
+    const runs = await runHooks([shell, hook], { tool_name: "Bash" }, opts);
+    expect(runs.map((r) => r.hook)).toEqual([shell, hook]);
+    expect(runs[1]).toMatchObject({ exitCode: 0, json: { decision: "block", reason: "not today" } });
+    expect(seen).toEqual([{ tool_name: "Bash" }]);
+    expect(interpretRuns("PreToolUse", runs).block?.reason).toBe("not today");
+  });
+
+  test("a failing callback is a non-blocking error; a slow one times out; registered hooks fire and are observed", async () => {
+    const [failed] = await runHooks([callback(async () => Promise.reject(new Error("host gone")))], {}, opts);
+    expect(failed).toMatchObject({ exitCode: 1, stderr: "host gone" });
+    const [slow] = await runHooks([callback(() => new Promise(() => undefined), 0.05)], {}, opts);
+    expect(slow!.timedOut).toBe(true);
+    const dispatcher = createHookDispatcher({ hooks: [], cwd: tmpdir(), projectDir: tmpdir(), env: {}, base: () => ({ session_id: "s" }) });
+    expect(dispatcher.has("PreToolUse")).toBe(false);
+    const phases: string[] = [];
+    dispatcher.observe?.((e) => void phases.push(e.phase));
+    dispatcher.register?.([callback(async (input) => ({ hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: String(input.session_id) } }))]);
+    const outcome = await dispatcher.fire("PreToolUse", { tool_name: "Bash" }, "Bash");
+    expect(outcome.permission).toMatchObject({ decision: "deny", reason: "s" });
+    expect(phases).toEqual(["started", "finished"]);
+  });
+});
