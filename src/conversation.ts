@@ -7,6 +7,7 @@ import { killAllShells } from "./background-shells.ts";
 import { parseBuiltin } from "./builtin-commands.ts";
 import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
 import { EXIT } from "./exit-codes.ts";
+import { clearSkillGrants } from "./skill-grants.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
 import { appendPrompt, assistantText, userBlocks, type Message, type UserBlock } from "./messages.ts";
 import type { ExpandedPrompt } from "./prompt-expansion.ts";
@@ -235,6 +236,8 @@ export function createConversation(options: ConversationOptions): Conversation {
     const started = performance.now();
     denials = [];
     turnLedger = new Map();
+    // A skill's allowed-tools last until the next user message.
+    clearSkillGrants(setup.permissions);
     const text = promptText(content);
     const builtin = text === undefined ? undefined : parseBuiltin(text);
     if (builtin && options.builtins) {
