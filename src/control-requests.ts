@@ -21,7 +21,8 @@ export interface ControlContext {
   channel: ControlChannel;
   allowBypass: boolean;
   initialModel: string;
-  inventory?: Pick<InitInfo, "slashCommands">;
+  /** The init message's lists; initialize adds the host's agents to them. */
+  inventory?: Pick<InitInfo, "slashCommands" | "agents">;
   warn: (text: string) => void;
 }
 
@@ -73,6 +74,10 @@ async function initialize(request: Json, ctx: ControlContext): Promise<Json> {
   const replace = Array.isArray(request.systemPrompt) ? request.systemPrompt.filter((s): s is string => typeof s === "string").join("\n\n") : typeof request.systemPrompt === "string" ? request.systemPrompt : undefined;
   const append = typeof request.appendSystemPrompt === "string" ? [request.appendSystemPrompt] : [];
   if (replace !== undefined || append.length > 0) setup.setSystemPrompt({ ...(replace !== undefined ? { replace } : {}), append });
+  if (isObject(request.agents) && ctx.inventory) {
+    // Listed like --agents definitions; running them is the Agent tool's job.
+    ctx.inventory.agents = [...new Set([...(ctx.inventory.agents ?? []), ...Object.keys(request.agents)])];
+  }
   if (isObject(request.jsonSchema)) {
     const { createStructuredOutput, MAX_STRUCTURED_OUTPUT_RETRIES } = await import("./structured-output.ts");
     const output = createStructuredOutput(request.jsonSchema);
