@@ -26,6 +26,7 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   memory: { summary: "List the instruction files (CLAUDE.md, AGENTS.md, ...) loaded here", run: async (args, io) => (await import("./memory-command.ts")).memoryCommand(args, io) },
   sessions: { summary: "List saved sessions here (--all: every project), most recent first", run: async (args, io) => (await import("./sessions-command.ts")).sessionsCommand(args, io) },
   hooks: { summary: "List the hooks configured here per event: matcher, command, timeout and source file (--json)", run: async (args, io) => (await import("./hooks-command.ts")).hooksCommand(args, io) },
+  serve: { summary: "Serve sessions over HTTP: create, send turns (JSON or SSE), answer permission asks, interrupt (--host, --port)", run: async (args, io) => (await import("./serve-command.ts")).serveCommand(args, io) },
   rewind: { summary: "List a session's prompts, or put the conversation and files back to before one", run: async (args, io) => (await import("./rewind-command.ts")).rewindCommand(args, io) },
 };
 

@@ -34,7 +34,8 @@ export interface RunOptions {
   command?: string[];
 }
 
-export async function runHone(args: string[], options: RunOptions): Promise<RunResult> {
+/** The environment hone runs with in tests: the test HOME, a test key, the scripted API, fast retries. */
+export function honeEnv(apiUrl: string | undefined, extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({
     PATH: process.env.PATH,
@@ -42,12 +43,17 @@ export async function runHone(args: string[], options: RunOptions): Promise<RunR
     TMPDIR: process.env.TMPDIR,
     LANG: "C.UTF-8",
     ANTHROPIC_API_KEY: "sk-test-key",
-    ANTHROPIC_BASE_URL: options.apiUrl,
+    ANTHROPIC_BASE_URL: apiUrl,
     HONE_RETRY_BASE_MS: "20",
-    ...options.env,
+    ...extra,
   })) {
     if (value !== undefined) env[key] = value;
   }
+  return env;
+}
+
+export async function runHone(args: string[], options: RunOptions): Promise<RunResult> {
+  const env = honeEnv(options.apiUrl, options.env);
   const proc = Bun.spawn([...(options.command ?? [requireBinary()]), ...args], {
     cwd: options.cwd,
     env,
