@@ -3,9 +3,8 @@ import { z } from "zod";
 import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
 import { AgentsJsonError } from "./agent-files.ts";
-import type { ExtensionSetup } from "./extensions-setup.ts";
-import { runHeadless, type HeadlessOptions } from "./headless.ts";
-import { BUILTIN_COMMANDS } from "./builtin-commands.ts";
+import { runHeadless } from "./headless.ts";
+import { runInventory } from "./run-inventory.ts";
 import { McpConfigError } from "./mcp-config.ts";
 import { expandUserPrompt } from "./prompt-expansion.ts";
 import { RuleError } from "./permissions.ts";
@@ -14,9 +13,8 @@ import { prepareRun, type PreparedRun, type RunHost } from "./prepare-run.ts";
 import { createControlChannel, type ControlChannel } from "./control.ts";
 import { mcpToolAsker, stdioAsker } from "./host-permissions.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
-import { runStreamSession, type TurnSlot } from "./stream-session.ts";
+import type { TurnSlot } from "./stream-session.ts";
 import * as wire from "./stream-json.ts";
-import { createInterface } from "node:readline";
 import { SessionError, SessionWriteError } from "./session.ts";
 import { SettingsError } from "./settings.ts";
 import { SessionNotFoundError } from "./session-store.ts";
@@ -48,18 +46,6 @@ function setupErrorCode(error: unknown): number | undefined {
   if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError || error instanceof AgentsJsonError || error instanceof McpConfigError) return EXIT.usage;
   if (error instanceof SessionNotFoundError || error instanceof SettingsError || error instanceof SessionWriteError || error instanceof TrustFileError) return EXIT.error;
   return undefined;
-}
-
-/** What the init message lists: servers with their state, commands, skills, agents and plugins. */
-async function inventory(ext: ExtensionSetup): Promise<HeadlessOptions["inventory"]> {
-  const prompts = ext.mcp ? (await import("./mcp-prompts.ts")).promptCommands(ext.mcp).map((c) => c.name) : [];
-  return {
-    mcpServers: (ext.mcp?.status() ?? []).map((s) => ({ name: s.name, status: s.state })),
-    slashCommands: [...BUILTIN_COMMANDS, ...ext.skills.filter((s) => s.userInvocable).map((s) => s.name), ...prompts],
-    skills: ext.skills.filter((s) => s.kind === "skill").map((s) => s.name),
-    agents: ext.agents.map((a) => a.name),
-    plugins: ext.plugins.map((p) => ({ name: p.name, path: p.root })),
-  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -177,6 +163,8 @@ async function runPrepared(options: RunOptions, prepared: PreparedRun, channel: 
   };
   const expand = (text: string, signal: AbortSignal) => expandUserPrompt(text, extensions, invocation, signal, { slashCommands: !options.disableSlashCommands });
   if (options.inputFormat === "stream-json") {
+    // Loaded only for the SDK transport, so a plain -p run does not pay for it.
+    const [{ runStreamSession }, { createInterface }] = await Promise.all([import("./stream-session.ts"), import("node:readline")]);
     return await withSignals(async (signal, interruptedBy) =>
       runStreamSession({
         prepared,
@@ -188,7 +176,7 @@ async function runPrepared(options: RunOptions, prepared: PreparedRun, channel: 
         writeErr,
         replayUserMessages: options.replayUserMessages,
         allowBypass: options.allowBypass || setup.permissions.mode === "bypassPermissions",
-        inventory: await inventory(extensions),
+        inventory: await runInventory(extensions),
         signal,
         interruptedBy,
       }),
@@ -207,7 +195,7 @@ async function runPrepared(options: RunOptions, prepared: PreparedRun, channel: 
     return EXIT.usage;
   }
 
-  const listed = await inventory(extensions);
+  const listed = await runInventory(extensions);
   return await withSignals((signal, interruptedBy) =>
     runHeadless(setup, {
       prompt,

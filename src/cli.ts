@@ -178,7 +178,7 @@ function buildCli() {
     .option("--setting-sources <list>", "Settings files to load: comma-separated user, project, local")
     .option("-v, --version", "Print the version")
     .option("-h, --help", "Show this help");
-  cli.usage('-p "task" [options]   (interactive mode is not available yet)\n\nSubcommands: sessions, rewind, doctor, memory, permissions, hooks, trust, mcp, skills, agents (hone <subcommand> --help)');
+  cli.usage('-p "task" [options]   (interactive mode is not available yet)\n\nSubcommands: sessions, rewind, doctor, memory, permissions, hooks, trust, mcp, skills, agents, serve (hone <subcommand> --help)');
   return cli;
 }
 
