@@ -53,12 +53,24 @@ function parseUser(message: wire.Json): Parsed {
   const content = inner.content;
   if (typeof content === "string") return turnOf(message, content);
   if (!Array.isArray(content)) return { kind: "skip", why: "message.content must be a string or an array of content blocks" };
+  const blocks: wire.Json[] = [];
   for (const [i, block] of content.entries()) {
     if (!isObject(block) || typeof block.type !== "string") return { kind: "skip", why: `message.content[${i}] is not a content block` };
     if (!BLOCK_TYPES.has(block.type)) return { kind: "skip", why: `message.content[${i}] has type "${block.type}"; user messages take text, image and document blocks` };
     if (block.type === "text" && typeof block.text !== "string") return { kind: "skip", why: `message.content[${i}].text must be a string` };
+    if (block.type !== "text" && !isObject(block.source)) return { kind: "skip", why: `message.content[${i}].source must be an object` };
+    blocks.push(knownFields(block));
   }
-  return turnOf(message, content as UserBlock[]);
+  return turnOf(message, blocks as unknown as UserBlock[]);
+}
+
+const BLOCK_FIELDS: Record<string, readonly string[]> = { text: ["text"], image: ["source"], document: ["source", "title", "context", "citations"] };
+
+/** Only the fields the API knows: it refuses a block with any other (and unknown input fields are ignored). */
+function knownFields(block: wire.Json): wire.Json {
+  const kept: wire.Json = { type: block.type };
+  for (const key of BLOCK_FIELDS[String(block.type)] ?? []) if (block[key] !== undefined) kept[key] = block[key];
+  return kept;
 }
 
 function turnOf(message: wire.Json, content: string | UserBlock[]): Parsed {
@@ -127,6 +139,8 @@ export async function runStreamSession(options: StreamSessionOptions): Promise<n
       }
     }
     inputDone = true;
+    // No answer can arrive any more: asks still waiting (a can_use_tool mid-turn) are denied now.
+    channel.close("stdin was closed");
     notify();
   };
 
@@ -143,6 +157,7 @@ export async function runStreamSession(options: StreamSessionOptions): Promise<n
   const reading = read().catch((error: unknown) => {
     options.writeErr(`hone: reading stdin failed: ${error instanceof Error ? error.message : String(error)}`);
     inputDone = true;
+    channel.close("stdin failed");
     notify();
   });
   let initSent = false;
