@@ -174,7 +174,8 @@ export function createAnthropicProvider(config: AnthropicConfig): Provider {
       try {
         for await (const event of response) {
           arm();
-          yield { type: "raw", event };
+          // The SDK fills message_start's message in place as the stream goes on; the raw event had no content yet.
+          yield { type: "raw", event: event.type === "message_start" ? { ...event, message: { ...event.message, content: [] } } : event };
           if (event.type !== "content_block_delta") continue;
           if (event.delta.type === "text_delta") yield { type: "text_delta", text: event.delta.text };
           else if (event.delta.type === "thinking_delta") yield { type: "thinking_delta", text: event.delta.thinking };

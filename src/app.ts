@@ -11,7 +11,6 @@ import { RuleError } from "./permissions.ts";
 import { TrustFileError } from "./trust.ts";
 import { prepareRun, type PreparedRun, type RunHost } from "./prepare-run.ts";
 import { createControlChannel, type ControlChannel } from "./control.ts";
-import { mcpToolAsker, stdioAsker } from "./host-permissions.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
 import type { TurnSlot } from "./stream-session.ts";
 import * as wire from "./stream-json.ts";
@@ -53,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
   z.config({ jitless: true });
   // Inside the sandbox, hone itself relays the allowed-domains proxy onto a loopback port.
   if (argv[0] === "__sandbox-bridge") return await (await import("./sandbox-proxy.ts")).runSandboxBridge(argv.slice(1));
+  // The version alone needs no flag parser (scripts and the benchmark call it often).
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    writeOut(`${VERSION} (hone)`);
+    return EXIT.ok;
+  }
   const sub = findSubcommand(argv);
   if (sub) return await sub.command.run(argv.slice(1), { cwd: process.cwd(), env: process.env, out: writeOut, err: writeErr });
 
@@ -81,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   const slot: TurnSlot = {};
   let late: PreparedRun | undefined;
   try {
-    prepared = await prepareRun(options, writeErr, hostFor(options, control, slot, () => late));
+    prepared = await prepareRun(options, writeErr, await hostFor(options, control, slot, () => late));
     late = prepared;
   } catch (error) {
     const code = setupErrorCode(error);
@@ -102,11 +106,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Who answers permission asks: the SDK host (stdio), an MCP tool, or nobody (an ask is a denial). */
-function hostFor(options: RunOptions, channel: ControlChannel, slot: TurnSlot, prepared: () => PreparedRun | undefined): RunHost {
+async function hostFor(options: RunOptions, channel: ControlChannel, slot: TurnSlot, prepared: () => PreparedRun | undefined): Promise<RunHost> {
   const tool = options.permissionPromptTool;
   const streamIn = options.inputFormat === "stream-json";
   const base: RunHost = streamIn ? { hookCallbacks: true } : {};
   if (tool === undefined) return base;
+  const { mcpToolAsker, stdioAsker } = await import("./host-permissions.ts");
   const askOptions = {
     permissions: () => prepared()!.setup.permissions,
     signal: () => slot.current?.signal,

@@ -2,8 +2,8 @@
 // block applied), instruction files, the session (new, continued, resumed or forked), hooks, the
 // sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
 // messages and exit codes.
-import { appendFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { RunOptions } from "./cli.ts";
 import { homeDir } from "./config-dir.ts";
 import { createFileHistory } from "./file-history.ts";
@@ -37,13 +37,23 @@ export interface PreparedRun {
 function logWriter(file: string | undefined, writeErr: (line: string) => void): (line: string) => void {
   if (file === undefined) return (line) => writeErr(line.replace(/\n$/, ""));
   const path = resolve(file);
+  let failed = false;
   return (line) => {
+    if (failed) return;
     try {
+      mkdirSync(dirname(path), { recursive: true });
       appendFileSync(path, line.endsWith("\n") ? line : `${line}\n`);
     } catch (error) {
+      // Said once, not on every line.
+      failed = true;
       writeErr(`hone: cannot write the debug file ${path}: ${(error as Error).message}`);
     }
   };
+}
+
+async function loadStructuredOutput(schema: string, cwd: string) {
+  const { createStructuredOutput, parseJsonSchemaOption, MAX_STRUCTURED_OUTPUT_RETRIES } = await import("./structured-output.ts");
+  return { ...createStructuredOutput(parseJsonSchemaOption(schema, cwd)), maxRetries: MAX_STRUCTURED_OUTPUT_RETRIES };
 }
 
 /** Settings `env` reaches every child process (Bash, hooks, MCP servers) by being part of ours. */
@@ -133,6 +143,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const denyRead = deniedReadPaths(settings.rules, cwd, home);
     const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home, sessionId: session.id, log, denyRead });
     stopSandbox = sandbox.stop;
+    const structuredOutput = options.jsonSchema === undefined ? undefined : await loadStructuredOutput(options.jsonSchema, cwd);
     const setup = buildRunSetup(
       { ...options, addDirs: directories },
       {
@@ -148,6 +159,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         ...(host.ask ? { ask: host.ask } : {}),
         extraTools: extensions.tools(() => invocation),
         promptSections: extensions.promptSections,
+        ...(structuredOutput ? { structuredOutput } : {}),
       },
     );
     const invocation: InvocationSetup = {

@@ -23,7 +23,7 @@ import { envNumber, homeDir } from "./config-dir.ts";
 import { createContextMeter, type CompactionSetup } from "./agent-compact.ts";
 import { compactPolicy, type CompactSettings } from "./compact-policy.ts";
 import type { SessionState } from "./session-state.ts";
-import { createStructuredOutput, MAX_STRUCTURED_OUTPUT_RETRIES, parseJsonSchemaOption } from "./structured-output.ts";
+import type { StructuredOutput } from "./structured-output.ts";
 import type { StructuredOutputState } from "./conversation.ts";
 
 type Env = Record<string, string | undefined>;
@@ -122,6 +122,8 @@ export interface RunInputs {
   /** Asks the user or the SDK host; absent in plain -p runs, where an ask is a denial. */
   ask?: Asker;
   notify?: (text: string) => void;
+  /** --json-schema: the StructuredOutput tool (built by the caller, so plain runs do not load it). */
+  structuredOutput?: StructuredOutput & { maxRetries: number };
   /** Tools from the user's extensions (Skill, MCP tools, ToolSearch, MCP resource tools). */
   extraTools?: Tool[];
   /**
@@ -154,9 +156,12 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const info = modelInfo(model);
   const mode = chooseMode(options, inputs);
   // ExitPlanMode only means something to a run that starts in plan mode; others are not sent its schema.
-  const builtins = offeredBuiltins(mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools(), options.tools);
-  const output = options.jsonSchema === undefined ? undefined : createStructuredOutput(parseJsonSchemaOption(options.jsonSchema, cwd));
-  const all = [...builtins, ...(inputs.extraTools ?? []), ...(output ? [output.tool] : [])];
+  // --tools names every tool hone itself provides (Skill, ToolSearch, the MCP resource tools too); MCP servers' tools are not affected.
+  const isMcp = (t: Tool) => t.name.startsWith("mcp__");
+  const extra = inputs.extraTools ?? [];
+  const own = offeredBuiltins([...(mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools()), ...extra.filter((t) => !isMcp(t))], options.tools);
+  const output = inputs.structuredOutput;
+  const all = [...own, ...extra.filter(isMcp), ...(output ? [output.tool] : [])];
   const known = new Set(all.map((t) => t.name));
   const setup = buildPermissions({
     mode,
@@ -234,7 +239,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
       append: [...promptOptions.append, ...(change.append ?? [])],
     });
   };
-  const structured = output ? { value: output.value, reminder: output.reminder, maxRetries: MAX_STRUCTURED_OUTPUT_RETRIES } : undefined;
+  const structured = output ? { value: output.value, reminder: output.reminder, maxRetries: output.maxRetries } : undefined;
   return { agent, credentials, permissions, cwd, warnings, promptParts, setSystemPrompt, ...(structured ? { structured } : {}) };
 }
 

@@ -3,7 +3,6 @@
 // and printed on stderr). The first line on stdout is the server's URL. SIGINT/SIGTERM close every
 // session and exit 0.
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
 import { credentialsFromEnv } from "./anthropic.ts";
 import { EXIT } from "./exit-codes.ts";
 import { isLoopback, startServer } from "./server.ts";
@@ -32,7 +31,9 @@ interface ServeArgs {
   help: boolean;
 }
 
-function readArgs(args: string[]): ServeArgs {
+// node:util is imported here, not at the top: a bundled static import would load with every hone start.
+async function readArgs(args: string[]): Promise<ServeArgs> {
+  const { parseArgs } = await import("node:util");
   const { values } = parseArgs({
     args,
     options: { host: { type: "string" }, port: { type: "string" }, help: { type: "boolean", short: "h" } },
@@ -49,7 +50,7 @@ function readArgs(args: string[]): ServeArgs {
 export async function serveCommand(args: string[], io: CommandIO): Promise<number> {
   let options: ServeArgs;
   try {
-    options = readArgs(args);
+    options = await readArgs(args);
   } catch (error) {
     io.err(`hone serve: ${(error as Error).message}\nRun "hone serve --help" for usage.`);
     return EXIT.usage;

@@ -2,7 +2,7 @@
 // route table, the bearer-token check, JSON bodies and errors, and server-sent event streams.
 // What the routes do lives in server-routes.ts; the sessions behind them in server-sessions.ts.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 export type Json = Record<string, unknown>;
@@ -171,7 +171,9 @@ async function dispatch(options: ServerOptions, req: IncomingMessage, res: Serve
   await chosen.handler({ req, res, params });
 }
 
-export function startServer(options: ServerOptions): Promise<RunningServer> {
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  // Imported here: a static node:http import would be loaded by every hone start (the bundle hoists it).
+  const { createServer } = await import("node:http");
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let settled: (() => void) | undefined;

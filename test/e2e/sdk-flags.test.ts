@@ -98,12 +98,12 @@ describe("--tools", () => {
   test('"Read,Glob" offers only those, "" none, default all; an unknown name is a usage error', async () => {
     const api = await withApi(reply(text("1")), reply(text("2")), reply(text("3")), reply(text("4")));
     for (const args of [["--tools", "Read,Glob"], ["--tools", ""], ["--tools", "default"], []]) expect((await print(api.url, ["hi", ...args])).code).toBe(0);
-    // Skill comes with the extensions and --tools does not filter it yet (reported): built-ins only here.
-    const [some, none, all, plain] = api.requests.map((r) => toolNames(r).filter((name) => name !== "Skill"));
+    // Skill comes with the extensions; --tools covers it like the other tools hone provides.
+    const [some, none, all, plain] = api.requests.map((r) => toolNames(r));
     expect(some!.sort()).toEqual(["Glob", "Read"]);
     expect(none).toEqual([]);
     expect(all).toEqual(plain!);
-    expect(all).toEqual(expect.arrayContaining(["Bash", "Edit", "Write", "Read", "Glob", "Grep"]));
+    expect(all).toEqual(expect.arrayContaining(["Bash", "Edit", "Write", "Read", "Glob", "Grep", "Skill"]));
     const bad = await print(undefined, ["hi", "--tools", "Read,Teleport"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Teleport");

@@ -125,6 +125,8 @@ describe("user messages", () => {
     expect(run.code).toBe(0);
     const events = ofType(run.all, "stream_event").map((l) => (l.event as Line).type);
     expect(events[0]).toBe("message_start");
+    // As the API sent it: the message starts empty (the SDK's running snapshot must not leak in).
+    expect(((ofType(run.all, "stream_event")[0]!.event as Line).message as Line).content).toEqual([]);
     expect(events.at(-1)).toBe("message_stop");
     expect(events).toContain("content_block_delta");
     const deltas = ofType(run.all, "stream_event").flatMap((l) => ((l.event as Line).delta as Line | undefined)?.text ?? []);
