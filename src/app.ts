@@ -1,22 +1,17 @@
 // The command-line program behind main.ts: parse flags, check the key, read piped input, run headless.
 import { z } from "zod";
-import { helpText, parseArgs, UsageError, type RunOptions } from "./cli.ts";
+import { helpText, parseArgs, type RunOptions } from "./cli.ts";
 import { EXIT } from "./exit-codes.ts";
-import { AgentsJsonError } from "./agent-files.ts";
 import { runHeadless } from "./headless.ts";
 import { runInventory } from "./run-inventory.ts";
-import { McpConfigError } from "./mcp-config.ts";
 import { expandUserPrompt } from "./prompt-expansion.ts";
-import { RuleError } from "./permissions.ts";
-import { TrustFileError } from "./trust.ts";
-import { prepareRun, type PreparedRun, type RunHost } from "./prepare-run.ts";
+import { prepareRun, setupProblem, type PreparedRun, type RunHost } from "./prepare-run.ts";
 import { createControlChannel, type ControlChannel } from "./control.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
+import type { HookCommand } from "./hooks.ts";
 import type { TurnSlot } from "./stream-session.ts";
 import * as wire from "./stream-json.ts";
-import { SessionError, SessionWriteError } from "./session.ts";
-import { SettingsError } from "./settings.ts";
-import { SessionNotFoundError } from "./session-store.ts";
+import { SessionWriteError } from "./session.ts";
 import { findSubcommand } from "./subcommands.ts";
 import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
 import { VERSION } from "./version.ts";
@@ -42,9 +37,9 @@ async function resolvePrompt(options: RunOptions): Promise<string | undefined> {
 
 /** Exit code for a problem found before the run starts, or undefined for a bug (rethrown). */
 function setupErrorCode(error: unknown): number | undefined {
-  if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError || error instanceof AgentsJsonError || error instanceof McpConfigError) return EXIT.usage;
-  if (error instanceof SessionNotFoundError || error instanceof SettingsError || error instanceof SessionWriteError || error instanceof TrustFileError) return EXIT.error;
-  return undefined;
+  const problem = setupProblem(error);
+  if (problem === undefined) return undefined;
+  return problem === "input" ? EXIT.usage : EXIT.error;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -126,12 +121,17 @@ async function hostFor(options: RunOptions, channel: ControlChannel, slot: TurnS
 }
 
 /** An MCP prompt tool must exist once the servers are up; naming a missing one is a usage error. */
-function checkPromptTool(options: RunOptions, prepared: PreparedRun): void {
+function missingPromptTool(options: RunOptions, prepared: PreparedRun): string | undefined {
   const tool = options.permissionPromptTool;
-  if (tool === undefined || tool === "stdio") return;
-  if (prepared.setup.agent.tools.some((t) => t.name === tool)) return;
+  if (tool === undefined || tool === "stdio") return undefined;
+  if (prepared.setup.agent.tools.some((t) => t.name === tool)) return undefined;
   const servers = (prepared.extensions.mcp?.status() ?? []).map((s) => `${s.name} (${s.state})`);
-  throw new UsageError(`--permission-prompt-tool: no MCP tool named ${tool}; MCP servers: ${servers.length > 0 ? servers.join(", ") : "none configured"}`);
+  return `--permission-prompt-tool: no MCP tool named ${tool}; MCP servers: ${servers.length > 0 ? servers.join(", ") : "none configured"}`;
+}
+
+/** How hook events name a hook: its event and matcher, as Claude Code does. */
+function hookName(hook: HookCommand): string {
+  return `${hook.event}:${hook.matcher}`;
 }
 
 /** --include-hook-events: each hook's start and result as system messages. */
@@ -139,12 +139,12 @@ function emitHookEvents(hooks: HookDispatcher | undefined, sessionId: string): v
   const env = { sessionId, uuid: () => crypto.randomUUID() };
   hooks?.observe?.((event) => {
     if (event.phase === "started") {
-      writeOut(JSON.stringify(wire.hookStartedMessage(env, { id: event.id, name: `${event.hook.event}:${event.hook.matcher}`, event: event.hook.event })));
+      writeOut(JSON.stringify(wire.hookStartedMessage(env, { id: event.id, name: hookName(event.hook), event: event.hook.event })));
       return;
     }
     const { run } = event;
     const outcome = run.interrupted ? "cancelled" : run.exitCode === 0 ? "success" : "error";
-    writeOut(JSON.stringify(wire.hookResponseMessage(env, { id: event.id, name: `${run.hook.event}:${run.hook.matcher}`, event: run.hook.event, stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode, outcome })));
+    writeOut(JSON.stringify(wire.hookResponseMessage(env, { id: event.id, name: hookName(run.hook), event: run.hook.event, stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode, outcome })));
   });
 }
 
@@ -154,10 +154,9 @@ async function runPrepared(options: RunOptions, prepared: PreparedRun, channel: 
     writeErr(NO_KEY);
     return EXIT.error;
   }
-  try {
-    checkPromptTool(options, prepared);
-  } catch (error) {
-    writeErr(`hone: ${(error as Error).message}`);
+  const missing = missingPromptTool(options, prepared);
+  if (missing) {
+    writeErr(`hone: ${missing}`);
     return EXIT.usage;
   }
   if (options.includeHookEvents) emitHookEvents(hooks, session.id);

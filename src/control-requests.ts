@@ -1,16 +1,15 @@
 // The host's control requests in stream-json mode: initialize (hook callbacks, system prompt, output
 // schema), interrupt, set_permission_mode, set_model, mcp_status and get_context_usage. Each returns
 // the `control_response` to write; an unsupported subtype gets an error reply naming it.
-import type { ControlChannel } from "./control.ts";
-import { errorReply, successReply } from "./control.ts";
-import type { Conversation, ConversationOptions } from "./conversation.ts";
-import type { HookCommand, HookEvent } from "./hooks.ts";
-import { DEFAULT_HOOK_TIMEOUT_SEC, isHookEvent } from "./hooks.ts";
+import { errorReply, successReply, type ControlChannel } from "./control.ts";
+import { contextFigures, type Conversation, type ConversationOptions } from "./conversation.ts";
+import { DEFAULT_HOOK_TIMEOUT_SEC, isHookEvent, type HookCommand, type HookEvent } from "./hooks.ts";
 import { MODELS, resolveModel } from "./models.ts";
 import { parsePermissionMode, PERMISSION_MODES } from "./permissions.ts";
 import type { PreparedRun } from "./prepare-run.ts";
 import type { TurnSlot } from "./stream-session.ts";
 import type { InitInfo, Json } from "./stream-json.ts";
+import { isPlain } from "./settings-parse.ts";
 
 export interface ControlContext {
   prepared: PreparedRun;
@@ -26,13 +25,9 @@ export interface ControlContext {
   warn: (text: string) => void;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** `hooks: {Event: [{matcher, hookCallbackIds, timeout}]}` → hooks answered by `hook_callback` requests. */
 export function callbackHooks(raw: unknown, channel: ControlChannel, warn: (text: string) => void): HookCommand[] {
-  if (!isObject(raw)) return [];
+  if (!isPlain(raw)) return [];
   const hooks: HookCommand[] = [];
   for (const [event, matchers] of Object.entries(raw)) {
     if (!isHookEvent(event)) {
@@ -41,7 +36,7 @@ export function callbackHooks(raw: unknown, channel: ControlChannel, warn: (text
     }
     if (!Array.isArray(matchers)) continue;
     for (const entry of matchers) {
-      if (!isObject(entry) || !Array.isArray(entry.hookCallbackIds)) continue;
+      if (!isPlain(entry) || !Array.isArray(entry.hookCallbackIds)) continue;
       const timeoutSec = typeof entry.timeout === "number" && entry.timeout > 0 ? entry.timeout : DEFAULT_HOOK_TIMEOUT_SEC;
       for (const id of entry.hookCallbackIds) {
         if (typeof id !== "string") continue;
@@ -74,11 +69,11 @@ async function initialize(request: Json, ctx: ControlContext): Promise<Json> {
   const replace = Array.isArray(request.systemPrompt) ? request.systemPrompt.filter((s): s is string => typeof s === "string").join("\n\n") : typeof request.systemPrompt === "string" ? request.systemPrompt : undefined;
   const append = typeof request.appendSystemPrompt === "string" ? [request.appendSystemPrompt] : [];
   if (replace !== undefined || append.length > 0) setup.setSystemPrompt({ ...(replace !== undefined ? { replace } : {}), append });
-  if (isObject(request.agents) && ctx.inventory) {
+  if (isPlain(request.agents) && ctx.inventory) {
     // Listed like --agents definitions; running them is the Agent tool's job.
     ctx.inventory.agents = [...new Set([...(ctx.inventory.agents ?? []), ...Object.keys(request.agents)])];
   }
-  if (isObject(request.jsonSchema)) {
+  if (isPlain(request.jsonSchema)) {
     const { createStructuredOutput, MAX_STRUCTURED_OUTPUT_RETRIES } = await import("./structured-output.ts");
     const output = createStructuredOutput(request.jsonSchema);
     setup.agent.tools = [...setup.agent.tools.filter((t) => t.name !== output.tool.name), output.tool];
@@ -114,15 +109,9 @@ function setModel(request: Json, ctx: ControlContext): Json {
   return { model: agent.model };
 }
 
-async function contextUsage(ctx: ControlContext): Promise<Json> {
-  const [{ contextJson }, { reportFor, reportedTokens }] = await Promise.all([import("./context-report.ts"), import("./headless-commands.ts")]);
-  const { setup } = ctx.prepared;
-  const history = ctx.conversation.history;
-  return contextJson(reportFor(setup, history, reportedTokens(setup.agent, history)));
-}
 
 export async function handleControlRequest(id: string, request: unknown, ctx: ControlContext): Promise<Json> {
-  if (!isObject(request) || typeof request.subtype !== "string") return errorReply(id, "a control_request needs request.subtype");
+  if (!isPlain(request) || typeof request.subtype !== "string") return errorReply(id, "a control_request needs request.subtype");
   try {
     switch (request.subtype) {
       case "initialize":
@@ -137,7 +126,7 @@ export async function handleControlRequest(id: string, request: unknown, ctx: Co
       case "mcp_status":
         return successReply(id, { mcpServers: (ctx.prepared.extensions.mcp?.status() ?? []).map((s) => ({ name: s.name, status: s.state, ...(s.error ? { error: s.error } : {}) })) });
       case "get_context_usage":
-        return successReply(id, await contextUsage(ctx));
+        return successReply(id, await contextFigures(ctx.prepared.setup, ctx.conversation.history));
       default:
         return errorReply(id, `hone does not support the control request "${request.subtype}"`);
     }

@@ -2,6 +2,7 @@
 // `control_response` envelopes in both directions over stdin/stdout. This module owns the requests hone
 // sends to the host (permission asks, hook callbacks) and the reply envelopes for the host's requests.
 import type * as wire from "./stream-json.ts";
+import { isPlain } from "./settings-parse.ts";
 
 export class ControlError extends Error {
   override name = "ControlError";
@@ -20,10 +21,6 @@ export interface ControlChannel {
 interface Waiter {
   resolve: (payload: wire.Json) => void;
   reject: (error: Error) => void;
-}
-
-function isObject(value: unknown): value is wire.Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function successReply(requestId: string, response: wire.Json = {}): wire.Json {
@@ -63,12 +60,12 @@ export function createControlChannel(write: (message: wire.Json) => void): Contr
     },
     receive(message) {
       const response = message.response;
-      if (!isObject(response) || typeof response.request_id !== "string") return false;
+      if (!isPlain(response) || typeof response.request_id !== "string") return false;
       const waiter = waiting.get(response.request_id);
       if (!waiter) return false;
       waiting.delete(response.request_id);
       if (response.subtype === "error") waiter.reject(new ControlError(typeof response.error === "string" ? response.error : "the host reported an error"));
-      else waiter.resolve(isObject(response.response) ? response.response : {});
+      else waiter.resolve(isPlain(response.response) ? response.response : {});
       return true;
     },
     close(reason) {

@@ -320,8 +320,8 @@ export function createConversation(options: ConversationOptions): Conversation {
   };
 }
 
-/** What fills the context at the end of a turn, for the JSON outputs. */
-async function contextFigures(setup: RunSetup, history: Message[]): Promise<wire.Json> {
+/** What fills the context now (the JSON outputs' `context`, the SDK's get_context_usage). */
+export async function contextFigures(setup: RunSetup, history: Message[]): Promise<wire.Json> {
   const [{ contextJson }, { reportFor, reportedTokens }] = await Promise.all([import("./context-report.ts"), import("./headless-commands.ts")]);
   return contextJson(reportFor(setup, history, reportedTokens(setup.agent, history)));
 }

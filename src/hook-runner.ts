@@ -193,28 +193,29 @@ function runOne(hook: HookCommand, stdinFile: string, opts: RunHooksOptions): Pr
 /** Runs the hooks in parallel with `input` as JSON on stdin; results in the same order as `hooks`. */
 export async function runHooks(hooks: HookCommand[], input: Record<string, unknown>, opts: RunHooksOptions): Promise<HookRun[]> {
   if (hooks.length === 0) return [];
-  if (hooks.some((hook) => hook.callback)) {
-    const commands = hooks.filter((hook) => !hook.callback);
-    const ran = new Map<HookCommand, Promise<HookRun>>();
-    const shellRuns = runHooks(commands, input, opts);
-    for (const hook of hooks) if (hook.callback) ran.set(hook, runCallback(hook, hook.callback, input, opts));
-    const shells = await shellRuns;
-    return Promise.all(hooks.map((hook) => ran.get(hook) ?? Promise.resolve(shells[commands.indexOf(hook)]!)));
-  }
+  // Callbacks take the input object; only command hooks read it, from a file.
   // stdin is a regular file, not a pipe: Bun's pipes are sockets, and bash sources ~/.bashrc when its
   // stdin is a socket (it assumes an ssh session), whose output would corrupt the hook's JSON.
-  const stdinFile = join(tmpdir(), `hone-hook-input-${randomUUID()}.json`);
-  try {
-    writeFileSync(stdinFile, `${JSON.stringify(input)}\n`, { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    return hooks.map((hook) => notRun(hook, { spawnError: `cannot write the hook input file: ${errorText(error)}` }));
+  const stdinFile = hooks.some((hook) => !hook.callback) ? join(tmpdir(), `hone-hook-input-${randomUUID()}.json`) : undefined;
+  let unwritable: string | undefined;
+  if (stdinFile) {
+    try {
+      writeFileSync(stdinFile, `${JSON.stringify(input)}\n`, { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      unwritable = `cannot write the hook input file: ${errorText(error)}`;
+    }
   }
+  const run = (hook: HookCommand): Promise<HookRun> => {
+    if (hook.callback) return runCallback(hook, hook.callback, input, opts);
+    if (stdinFile === undefined || unwritable !== undefined) return Promise.resolve(notRun(hook, { spawnError: unwritable ?? "no input file" }));
+    return runOne(hook, stdinFile, opts);
+  };
   let runs: Promise<HookRun>[];
   try {
-    runs = hooks.map((hook) => runOne(hook, stdinFile, opts));
+    runs = hooks.map(run);
   } finally {
     // Every child holds its own descriptor once spawned, so the file can go at once.
-    rmSync(stdinFile, { force: true });
+    if (stdinFile && unwritable === undefined) rmSync(stdinFile, { force: true });
   }
   return Promise.all(runs);
 }

@@ -8,6 +8,7 @@ import { parsePermissionMode, type AskAnswer, type Asker } from "./permissions.t
 import type { SessionState } from "./session-state.ts";
 import type { Json } from "./stream-json.ts";
 import { textOf, type Tool } from "./tool.ts";
+import { isPlain } from "./settings-parse.ts";
 
 export interface HostAskOptions {
   permissions: () => PermissionContext;
@@ -15,10 +16,6 @@ export interface HostAskOptions {
   signal: () => AbortSignal | undefined;
   /** A deny with `interrupt: true` stops the turn. */
   interrupt: () => void;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Claude Code's PermissionUpdate for "allow this from now on in this session". */
@@ -34,7 +31,7 @@ export function permissionSuggestions(decision: Decision): Json[] {
 export function applyPermissionUpdates(updates: unknown, context: PermissionContext): void {
   if (!Array.isArray(updates)) return;
   for (const update of updates) {
-    if (!isObject(update)) continue;
+    if (!isPlain(update)) continue;
     if (update.type === "setMode" && typeof update.mode === "string") {
       const mode = parsePermissionMode(update.mode);
       if (mode && mode !== "bypassPermissions") context.mode = mode;
@@ -43,7 +40,7 @@ export function applyPermissionUpdates(updates: unknown, context: PermissionCont
     if (update.type !== "addRules" || !Array.isArray(update.rules)) continue;
     const kind: RuleKind = update.behavior === "deny" ? "deny" : update.behavior === "ask" ? "ask" : "allow";
     for (const rule of update.rules) {
-      if (!isObject(rule) || typeof rule.toolName !== "string") continue;
+      if (!isPlain(rule) || typeof rule.toolName !== "string") continue;
       const text = typeof rule.ruleContent === "string" && rule.ruleContent !== "" ? `${rule.toolName}(${rule.ruleContent})` : rule.toolName;
       const made = makeRule(text, kind, { file: "the SDK host", scope: "session" }, context.cwd);
       if (made) context.rules = [...context.rules, made];
@@ -53,10 +50,10 @@ export function applyPermissionUpdates(updates: unknown, context: PermissionCont
 
 /** Reads a reply payload into the answer the authorizer expects. */
 export function answerFrom(reply: unknown, who: string, options: HostAskOptions): AskAnswer {
-  if (!isObject(reply)) return { allow: false, message: `${who} gave no answer` };
+  if (!isPlain(reply)) return { allow: false, message: `${who} gave no answer` };
   if (reply.behavior === "allow") {
     applyPermissionUpdates(reply.updatedPermissions, options.permissions());
-    return { allow: true, ...(isObject(reply.updatedInput) ? { input: reply.updatedInput } : {}) };
+    return { allow: true, ...(isPlain(reply.updatedInput) ? { input: reply.updatedInput } : {}) };
   }
   if (reply.behavior === "deny") {
     if (reply.interrupt === true) options.interrupt();

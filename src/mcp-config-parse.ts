@@ -3,7 +3,7 @@
 // reported once per server, naming the server and field, while the other servers still load.
 import type { Env } from "./config-dir.ts";
 import type { LoadWarning, McpScope, McpServerEntry, McpTransport } from "./extension-types.ts";
-import { setOwn } from "./settings-parse.ts";
+import { isPlain, setOwn } from "./settings-parse.ts";
 
 export interface McpParseContext {
   file: string;
@@ -35,10 +35,6 @@ export function normalizeServerName(name: string, plugin?: string): string {
 /** Transport types Claude Code knows that hone does not speak. */
 const UNSUPPORTED_TYPES = new Set(["ws", "sse-ide", "ws-ide", "sdk", "claudeai-proxy"]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** `${VAR}` and `${VAR:-default}`; unknown names stay as written and are collected in `missing`. */
 export function expandVars(text: string, lookup: (name: string) => string | undefined, missing: Set<string>): string {
   return text.replace(/\$\{([^}]+)\}/g, (match, body: string) => {
@@ -69,7 +65,7 @@ function stringList(value: unknown, field: string): string[] {
 
 function stringMap(value: unknown, field: string): Record<string, string> {
   if (value === undefined) return {};
-  if (!isObject(value)) throw new FieldError(field, `"${field}" must be an object of string values`);
+  if (!isPlain(value)) throw new FieldError(field, `"${field}" must be an object of string values`);
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== "string") throw new FieldError(field, `"${field}.${key}" must be a string (got ${describe(v)})`);
@@ -144,7 +140,7 @@ function parseServer(name: string, raw: unknown, ctx: McpParseContext): { entry?
     notes: [],
   });
   if (name === "") return fail(undefined, "the server name is empty");
-  if (!isObject(raw)) return fail(undefined, `expected an object (got ${describe(raw)})`);
+  if (!isPlain(raw)) return fail(undefined, `expected an object (got ${describe(raw)})`);
   const missing = new Set<string>();
   const lookup = (key: string): string | undefined => (key === "CLAUDE_PLUGIN_ROOT" && ctx.pluginRoot !== undefined ? ctx.pluginRoot : ctx.env[key]);
   const expand = (text: string) => expandVars(text, lookup, missing);
@@ -177,19 +173,19 @@ export function parseMcpServersDetailed(value: unknown, ctx: McpParseContext): {
   const servers: McpServerEntry[] = [];
   const problems: McpProblem[] = [];
   const whole = (message: string, kind: McpProblem["kind"] = "invalid") => problems.push({ warning: { file: ctx.file, message }, kind });
-  if (!isObject(value)) {
+  if (!isPlain(value)) {
     whole(`expected a JSON object with "mcpServers" (got ${describe(value)})`);
     return { servers, problems };
   }
   let map: unknown = value.mcpServers;
   if (map === undefined) {
     // Plugin manifests may give the server map itself; VS Code's mcp.json uses "servers", which hone does not read.
-    const looksLikeMap = Object.values(value).some((v) => isObject(v) && ("command" in v || "url" in v));
+    const looksLikeMap = Object.values(value).some((v) => isPlain(v) && ("command" in v || "url" in v));
     if (ctx.scope === "plugin" && looksLikeMap) map = value;
-    else if (isObject(value.servers)) whole(`no "mcpServers" key ("servers" is VS Code's format; rename it to "mcpServers")`, "note");
+    else if (isPlain(value.servers)) whole(`no "mcpServers" key ("servers" is VS Code's format; rename it to "mcpServers")`, "note");
     if (map === undefined) return { servers, problems };
   }
-  if (!isObject(map)) {
+  if (!isPlain(map)) {
     whole(`"mcpServers" must be an object mapping server names to definitions (got ${describe(map)})`);
     return { servers, problems };
   }

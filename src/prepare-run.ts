@@ -20,7 +20,27 @@ import { DEFAULT_CLEANUP_DAYS, loadSettings, type LoadedSettings } from "./setti
 import { isTrusted } from "./trust.ts";
 import { setupExtensions, type ExtensionSetup } from "./extensions-setup.ts";
 import type { InvocationSetup } from "./skill-invocation.ts";
-import type { Asker } from "./permissions.ts";
+import { AgentsJsonError } from "./agent-files.ts";
+import { UsageError } from "./cli.ts";
+import { McpConfigError } from "./mcp-config.ts";
+import { RuleError, type Asker } from "./permissions.ts";
+import { SessionError, SessionWriteError } from "./session.ts";
+import { SessionNotFoundError } from "./session-store.ts";
+import { SettingsError } from "./settings.ts";
+import { TrustFileError } from "./trust.ts";
+
+/**
+ * What kind of problem stopped a run from being prepared: the caller's input (flags, rules, agent or
+ * MCP JSON), a session to resume that does not exist, or a file that cannot be read or written.
+ * Undefined for anything else, which is a bug to rethrow. The CLI and the server map these to exit
+ * codes and HTTP statuses.
+ */
+export function setupProblem(error: unknown): "input" | "no_session" | "files" | undefined {
+  if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError || error instanceof AgentsJsonError || error instanceof McpConfigError) return "input";
+  if (error instanceof SessionNotFoundError) return "no_session";
+  if (error instanceof SettingsError || error instanceof SessionWriteError || error instanceof TrustFileError) return "files";
+  return undefined;
+}
 
 export interface PreparedRun {
   session: Session;

@@ -2,22 +2,16 @@
 // fields become CLI flags, so the CLI's validation applies), persisted like one (`hone -p --resume <id>`
 // continues it), and answers its permission asks through HTTP instead of denying them.
 import { resolve } from "node:path";
-import { AgentsJsonError } from "./agent-files.ts";
-import { parseArgs, UsageError } from "./cli.ts";
+import { parseArgs } from "./cli.ts";
 import { createConversation, initMessage } from "./conversation.ts";
-import { McpConfigError } from "./mcp-config.ts";
 import { isDirectory } from "./paths.ts";
-import { RuleError } from "./permissions.ts";
-import { prepareRun, type PreparedRun } from "./prepare-run.ts";
+import { prepareRun, setupProblem, type PreparedRun } from "./prepare-run.ts";
 import { expandUserPrompt } from "./prompt-expansion.ts";
 import { runInventory } from "./run-inventory.ts";
 import { badRequest, HttpError, notFound } from "./server.ts";
 import type { CreateSessionBody } from "./server-requests.ts";
 import { LiveSession, TurnGate } from "./server-session.ts";
-import { SessionError, SessionWriteError } from "./session.ts";
-import { findSession, SessionNotFoundError } from "./session-store.ts";
-import { SettingsError } from "./settings.ts";
-import { TrustFileError } from "./trust.ts";
+import { findSession } from "./session-store.ts";
 
 /** Flags in the CLI's messages, spelled as the request fields that produced them. */
 const FIELD_NAMES: Array<[RegExp, string]> = [
@@ -36,12 +30,12 @@ function asFields(message: string): string {
 /** What a failure to prepare the run means for the client. */
 function setupError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  if (error instanceof UsageError || error instanceof RuleError || error instanceof SessionError || error instanceof AgentsJsonError || error instanceof McpConfigError) {
-    return badRequest(asFields(error.message));
-  }
-  if (error instanceof SessionNotFoundError) return notFound(`resume: ${error.message}`);
-  if (error instanceof SettingsError || error instanceof TrustFileError || error instanceof SessionWriteError) return new HttpError(500, "setup_error", error.message);
-  return undefined;
+  const problem = setupProblem(error);
+  if (problem === undefined) return undefined;
+  const message = (error as Error).message;
+  if (problem === "input") return badRequest(asFields(message));
+  if (problem === "no_session") return notFound(`resume: ${message}`);
+  return new HttpError(500, "setup_error", message);
 }
 
 /** The CLI flags a session request stands for; `=` forms keep every value one argument. */

@@ -8,6 +8,7 @@ import { EXIT } from "./exit-codes.ts";
 import type { UserBlock } from "./messages.ts";
 import type { PreparedRun } from "./prepare-run.ts";
 import * as wire from "./stream-json.ts";
+import { isPlain } from "./settings-parse.ts";
 
 export interface TurnSlot {
   /** The running turn's controller, for interrupts and for withdrawing its permission asks. */
@@ -41,24 +42,20 @@ type Parsed = { kind: "turn"; turn: QueuedTurn; query: boolean } | { kind: "skip
 
 const BLOCK_TYPES: ReadonlySet<string> = new Set(["text", "image", "document"]);
 
-function isObject(value: unknown): value is wire.Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** A `user` line: its content must be a string or content blocks; everything else on it is ignored. */
 function parseUser(message: wire.Json): Parsed {
   const inner = message.message;
-  if (!isObject(inner)) return { kind: "skip", why: 'a user message needs "message": {"role": "user", "content": ...}' };
+  if (!isPlain(inner)) return { kind: "skip", why: 'a user message needs "message": {"role": "user", "content": ...}' };
   if (inner.role !== undefined && inner.role !== "user") return { kind: "skip", why: `message.role must be "user", got ${JSON.stringify(inner.role)}` };
   const content = inner.content;
   if (typeof content === "string") return turnOf(message, content);
   if (!Array.isArray(content)) return { kind: "skip", why: "message.content must be a string or an array of content blocks" };
   const blocks: wire.Json[] = [];
   for (const [i, block] of content.entries()) {
-    if (!isObject(block) || typeof block.type !== "string") return { kind: "skip", why: `message.content[${i}] is not a content block` };
+    if (!isPlain(block) || typeof block.type !== "string") return { kind: "skip", why: `message.content[${i}] is not a content block` };
     if (!BLOCK_TYPES.has(block.type)) return { kind: "skip", why: `message.content[${i}] has type "${block.type}"; user messages take text, image and document blocks` };
     if (block.type === "text" && typeof block.text !== "string") return { kind: "skip", why: `message.content[${i}].text must be a string` };
-    if (block.type !== "text" && !isObject(block.source)) return { kind: "skip", why: `message.content[${i}].source must be an object` };
+    if (block.type !== "text" && !isPlain(block.source)) return { kind: "skip", why: `message.content[${i}].source must be an object` };
     blocks.push(knownFields(block));
   }
   return turnOf(message, blocks as unknown as UserBlock[]);
@@ -119,7 +116,7 @@ export async function runStreamSession(options: StreamSessionOptions): Promise<n
         options.writeErr(`hone: stdin line ${lineNumber} is not JSON (${(error as Error).message}); skipped`);
         continue;
       }
-      if (!isObject(message) || typeof message.type !== "string") {
+      if (!isPlain(message) || typeof message.type !== "string") {
         options.writeErr(`hone: stdin line ${lineNumber} has no "type"; skipped`);
         continue;
       }
