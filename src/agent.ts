@@ -4,7 +4,7 @@
 // for model or tool failures; printers and the REPL consume the events.
 import { toolUses, type AssistantMessage, type Message, type TextBlock, type ToolResultBlock, type ToolUseBlock } from "./messages.ts";
 import { callModel, type CallEvent } from "./model-call.ts";
-import type { ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
+import type { Effort, ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
 import type { FailureInfo, RetryPolicy } from "./retry.ts";
 import type { SessionState } from "./session-state.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
@@ -22,6 +22,8 @@ export interface AgentConfig {
   tools: Tool[];
   maxTokens: number;
   thinking: ThinkingConfig;
+  /** /effort: sent as the API's effort level when set. */
+  effort?: Effort;
   maxTurns?: number;
   retry: RetryPolicy;
   session: SessionState;
@@ -163,6 +165,7 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
       tools: offered,
       maxTokens: config.maxTokens,
       thinking: config.thinking,
+      ...(config.effort ? { effort: config.effort } : {}),
     };
     const sentChars = fixed + charsOf(history);
     const call = yield* callModel(config.provider, request, config.retry, signal);

@@ -86,6 +86,7 @@ export function buildRequestBody(request: ModelRequest, caching: boolean): Anthr
   };
   if (request.tools.length > 0) body.tools = caching ? markLastTool(request.tools) : request.tools;
   if (request.thinking) body.thinking = request.thinking;
+  if (request.effort) body.output_config = { effort: request.effort };
   return body as unknown as Anthropic.MessageCreateParamsStreaming;
 }
 

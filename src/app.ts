@@ -71,8 +71,12 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (!options.print) {
-    writeErr('hone: the interactive terminal is not available in this version; run a task with hone -p "..."');
-    return EXIT.usage;
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      writeErr('hone: the interactive session needs a terminal; for scripts and pipes use hone -p "task"');
+      return EXIT.usage;
+    }
+    // Loaded only for the interactive session, so -p runs do not pay for the terminal UI.
+    return await (await import("./repl.ts")).runRepl(options);
   }
 
   let prepared: PreparedRun;

@@ -46,6 +46,8 @@ export interface ConversationOptions {
   contextFigures?: boolean;
   /** Which signal interrupted the process, for the exit code of an aborted turn. */
   interruptedBy?: () => "SIGINT" | "SIGTERM" | undefined;
+  /** Sees every agent event first (the terminal UI draws from them). */
+  observe?: (event: AgentEvent) => void;
 }
 
 export interface TurnResult {
@@ -142,6 +144,7 @@ export function createConversation(options: ConversationOptions): Conversation {
   };
   const { emit, notify, chatty } = options;
   const onEvent = (event: AgentEvent): void => {
+    options.observe?.(event);
     switch (event.type) {
       case "assistant":
         session.recordAssistant(event.message);

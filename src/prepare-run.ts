@@ -12,6 +12,7 @@ import { parseHooks } from "./hooks.ts";
 import { createInstructionTracker, loadInstructions, renderInstructions } from "./instructions.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { readableUnder } from "./permission-context.ts";
+import { promptStyle, resolveOutputStyle, type OutputStyle } from "./output-styles.ts";
 import { buildRunSetup, resolveCwd, type RunSetup, type RunSettings } from "./run-config.ts";
 import { deniedReadPaths, startSandbox } from "./sandbox-setup.ts";
 import { cleanupOldSessions, openSession, type Session } from "./session.ts";
@@ -49,6 +50,12 @@ export interface PreparedRun {
   extensions: ExtensionSetup;
   /** What `/name args` prompts and the Skill tool expand with. */
   invocation: InvocationSetup;
+  /** The merged settings (the REPL reads statusLine, editorMode and the like). */
+  settings: LoadedSettings["settings"];
+  /** The settings files looked at, loaded or missing (/config, /status). */
+  settingsFiles: LoadedSettings["files"];
+  /** The output style in use and every style found. */
+  styles: { current: OutputStyle; all: OutputStyle[] };
   /** Stops the sandbox proxy and removes its temp folder. */
   close(): Promise<void>;
 }
@@ -157,6 +164,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const settings = runSettings(loaded, renderInstructions(instructions.files));
     const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
     extensions = await setupExtensions({ options, cwd, env, trusted, settings: loaded.settings, directories, log });
+    const style = resolveOutputStyle(loaded.settings.outputStyle, { cwd, env, plugins: extensions.plugins });
+    for (const warning of style.warnings) log.warn(warning);
     let mode = (): string => "default";
     const hooks = hookDispatcher(loaded, extensions.hookLayers, cwd, session, () => mode(), log, host.hookCallbacks === true);
     const home = homeDir(env);
@@ -171,7 +180,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         env,
         place: session,
         restored: session,
-        settings: { ...settings, directories: [] },
+        settings: { ...settings, directories: [], outputStyle: promptStyle(style.style) },
         ...(hooks ? { hooks } : {}),
         ...(sandbox.policy ? { sandbox: sandbox.policy } : {}),
         readableDirs: [session.folder, join(scratchRoot(), session.id)],
@@ -216,7 +225,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const close = async (): Promise<void> => {
       await Promise.all([stopSandbox(), opened.close()]);
     };
-    return { session, setup, ...(hooks ? { hooks } : {}), extensions, invocation, close };
+    return { session, setup, ...(hooks ? { hooks } : {}), extensions, invocation, close, settings: loaded.settings, settingsFiles: loaded.files, styles: { current: style.style, all: style.styles } };
   } catch (error) {
     await Promise.all([stopSandbox(), extensions?.close()]);
     session.close();

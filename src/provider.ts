@@ -5,6 +5,10 @@ import type { ToolSchema } from "./tool.ts";
 
 export type ThinkingConfig = { type: "enabled"; budget_tokens: number } | { type: "adaptive" } | undefined;
 
+/** How much effort the model puts into an answer (the API's output_config.effort). */
+export const EFFORT_LEVELS = ["low", "medium", "high", "max"] as const;
+export type Effort = (typeof EFFORT_LEVELS)[number];
+
 export interface ModelRequest {
   model: string;
   system: TextBlock[];
@@ -12,6 +16,7 @@ export interface ModelRequest {
   tools: ToolSchema[];
   maxTokens: number;
   thinking: ThinkingConfig;
+  effort?: Effort;
 }
 
 export type ProviderEvent =

@@ -14,7 +14,7 @@ import type { RunControl } from "./tool-hooks.ts";
 import type { ThinkingConfig } from "./provider.ts";
 import { retryPolicy } from "./retry.ts";
 import { createSessionState } from "./session-state.ts";
-import { buildSystemPrompt } from "./system-prompt.ts";
+import { buildSystemPrompt, type PromptStyle } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
 import { exitPlanModeTool } from "./tools/exit-plan-mode.ts";
 import { builtinTools } from "./tools/index.ts";
@@ -40,7 +40,7 @@ export interface RunSetup {
   /** --json-schema: the StructuredOutput tool's state, for the turn runner. */
   structured?: StructuredOutputState;
   /** Rebuilds the system prompt with another replacement or appended text (an SDK host's initialize). */
-  setSystemPrompt(change: { replace?: string; append?: string[] }): void;
+  setSystemPrompt(change: { replace?: string; append?: string[]; style?: PromptStyle | null }): void;
 }
 
 export function resolveCwd(option: string | undefined): string {
@@ -105,6 +105,8 @@ export interface RunSettings {
   directories?: string[];
   instructions?: string;
   compact?: CompactSettings;
+  /** The output style's part of the system prompt; undefined for Default. */
+  outputStyle?: PromptStyle;
 }
 
 export interface RunInputs {
@@ -196,7 +198,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const tools = selectTools(all, setup.removedTools);
   const sections = inputs.promptSections?.(info.contextWindow, (skill) => tools.some((t) => t.name === "Skill") && decide({ tool: "Skill", input: { skill }, readOnly: true }, permissions).behavior !== "deny") ?? [];
   const promptEnv = { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined };
-  const promptOptions = { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions, sections };
+  const promptOptions = { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions, sections, style: inputs.settings?.outputStyle };
   const system = buildSystemPrompt(promptEnv, promptOptions);
   const session = createSessionState(place.id, cwd, dirname(place.folder));
   session.setPermissionMode = (next) => {
@@ -232,7 +234,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     ...(inputs.settings?.instructions ? [{ label: "Instruction files (CLAUDE.md)", text: inputs.settings.instructions }] : []),
     ...sections.map((text) => ({ label: text.startsWith("Instructions from the MCP server") ? "MCP server instructions" : "Skills and commands", text })),
   ];
-  const setSystemPrompt = (change: { replace?: string; append?: string[] }): void => {
+  const setSystemPrompt = (change: { replace?: string; append?: string[]; style?: PromptStyle | null }): void => {
+    // A style switch (/output-style) lasts for the rest of the session; null is Default.
+    if (change.style !== undefined) promptOptions.style = change.style ?? undefined;
     agent.system = buildSystemPrompt(promptEnv, {
       ...promptOptions,
       ...(change.replace !== undefined ? { replace: change.replace } : {}),

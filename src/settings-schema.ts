@@ -87,6 +87,12 @@ export const FILE_SCHEMA = z.object({
   autoCompactEnabled: bool.optional(),
   /** Compact as if the model's window were this many tokens (only ever smaller). */
   autoCompactWindow: int("a number of tokens of at least 10000").min(10_000, { error: "must be at least 10000" }).optional(),
+  /** The output style by name (output-styles.ts): Default, Explanatory, Learning or a custom one. */
+  outputStyle: str.optional(),
+  editorMode: z.enum(["normal", "vim"]).optional(),
+  effortLevel: z.enum(["low", "medium", "high", "max"]).optional(),
+  /** The interactive status line: a shell command reading the session's state as JSON on stdin. */
+  statusLine: z.object({ type: z.literal("command"), command: str, padding: int("a whole number of columns").min(0).optional() }).optional(),
 });
 
 export type SettingsFile = z.infer<typeof FILE_SCHEMA>;
@@ -120,15 +126,15 @@ export type Settings = z.infer<typeof SETTINGS_SCHEMA>;
  * `hone doctor` instead of warned about, so a shared ~/.claude/settings.json stays quiet.
  */
 export const IGNORED_KEYS: ReadonlySet<string> = new Set([
-  "$schema", "apiKeyHelper", "statusLine", "outputStyle", "theme", "spinnerTipsEnabled", "spinnerVerbs",
+  "$schema", "apiKeyHelper", "theme", "spinnerTipsEnabled", "spinnerVerbs",
   "spinnerTipsOverride", "includeCoAuthoredBy", "attribution", "extraKnownMarketplaces",
   "allowedMcpServers",
   "deniedMcpServers", "useEnterpriseMcpConfigOnly", "alwaysThinkingEnabled",
   "forceLoginMethod", "forceLoginOrgUUID", "awsAuthRefresh", "awsCredentialExport", "gcpAuthRefresh",
-  "otelHeadersHelper", "companyAnnouncements", "editorMode", "verbose", "respectGitignore",
+  "otelHeadersHelper", "companyAnnouncements", "verbose", "respectGitignore",
   "fileSuggestion", "language", "autoUpdatesChannel", "autoUpdates", "plansDirectory",
   "autoMemoryEnabled", "claudeMdExcludes", "skillOverrides",
-  "respondToBashCommands", "agent", "effortLevel", "fallbackModel", "availableModels", "ignorePatterns",
+  "respondToBashCommands", "agent", "fallbackModel", "availableModels", "ignorePatterns",
   "feedbackSurveyState", "allowManagedHooksOnly", "allowManagedPermissionRulesOnly",
   "allowManagedMcpServersOnly", "strictKnownMarketplaces", "requiredMinimumVersion", "disableSideloadFlags",
   "permissions.disableAutoMode", "sandbox.ignoreViolations", "sandbox.enableWeakerNestedSandbox", "sandbox.socatPath",

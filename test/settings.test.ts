@@ -216,7 +216,6 @@ describe("keys", () => {
     expect(loaded.ignoredKeys).toEqual([
       { file: path, key: "$schema" },
       { file: path, key: "theme" },
-      { file: path, key: "statusLine" },
       { file: path, key: "permissions.disableAutoMode" },
     ]);
     expect(loaded.warnings).toEqual([

@@ -1,0 +1,124 @@
+// REPL commands that show where things stand: /status, /version, /config, /doctor, /hooks, /memory,
+// /agents, /skills, /mcp, /permissions, /diff. Most share their listing with the `hone <name>`
+// subcommand of the same name.
+import { spawnSync } from "node:child_process";
+import type { ReplCommand, ReplContext } from "./repl-commands.ts";
+import { makeRule, type RuleKind } from "./permission-rules.ts";
+import { localSettingsPath } from "./settings-write.ts";
+import type { CommandIO } from "./subcommands.ts";
+import { SUBCOMMANDS } from "./subcommands.ts";
+import { VERSION } from "./version.ts";
+
+/** Runs a `hone <name>` subcommand with its output going into the scrollback. */
+async function subcommand(name: string, args: string[], ctx: ReplContext): Promise<number> {
+  const io: CommandIO = { cwd: ctx.cwd, env: ctx.env, out: (text) => ctx.print(text.replace(/\n$/, "")), err: (text) => ctx.print(text.replace(/\n$/, "")) };
+  return await SUBCOMMANDS[name]!.run(args, io);
+}
+
+function words(args: string): string[] {
+  return (args.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(["'])(.*)\1$/, "$2"));
+}
+
+function status(ctx: ReplContext): void {
+  const run = ctx.run();
+  const { setup, session } = run;
+  const servers = run.extensions.mcp?.status() ?? [];
+  const key = setup.credentials.source === "none" ? "none (set ANTHROPIC_API_KEY)" : setup.credentials.source;
+  ctx.print([
+    `hone ${VERSION}`,
+    `  Session:          ${session.id}${session.transcriptPath ? "" : " (not saved)"}`,
+    `  Folder:           ${ctx.cwd}`,
+    `  Model:            ${setup.agent.model}`,
+    `  Permission mode:  ${setup.permissions.mode}`,
+    `  Output style:     ${run.styles.current.name}`,
+    `  API:              ${ctx.env.ANTHROPIC_BASE_URL || "https://api.anthropic.com"} (key: ${key})`,
+    `  Working dirs:     ${setup.permissions.workingDirs.join(", ")}`,
+    `  MCP servers:      ${servers.length === 0 ? "none" : servers.map((s) => `${s.name} (${s.state}${s.state === "connected" ? `, ${s.toolCount} tools` : ""})`).join(", ")}`,
+    `  Settings files:   ${run.settingsFiles.filter((f) => f.status === "loaded").map((f) => f.path).join(", ") || "none"}`,
+  ]);
+}
+
+function config(ctx: ReplContext): void {
+  const run = ctx.run();
+  const s = run.settings;
+  const row = (name: string, value: unknown) => `  ${name.padEnd(22)}${value === undefined ? "(not set)" : typeof value === "string" ? value : JSON.stringify(value)}`;
+  ctx.print([
+    "Settings in effect (edit the files below, or use /model, /output-style, /vim, /permissions):",
+    row("model", s.model),
+    row("permissions.defaultMode", s.permissions?.defaultMode),
+    row("outputStyle", s.outputStyle),
+    row("editorMode", s.editorMode),
+    row("autoCompactEnabled", s.autoCompactEnabled),
+    row("statusLine", s.statusLine?.command),
+    row("cleanupPeriodDays", s.cleanupPeriodDays),
+    "Files, lowest precedence first:",
+    ...run.settingsFiles.map((f) => `  ${f.status === "loaded" ? "✓" : "·"} ${f.scope.padEnd(8)} ${f.path}`),
+  ]);
+}
+
+async function permissions(args: string, ctx: ReplContext): Promise<void> {
+  const [verb, ...rules] = words(args);
+  if (verb === "allow" || verb === "ask" || verb === "deny") {
+    if (rules.length === 0) {
+      ctx.print(`/permissions ${verb} needs a rule, e.g. /permissions ${verb} "Bash(npm test)"`);
+      return;
+    }
+    const code = await subcommand("permissions", [verb, ...rules], ctx);
+    if (code !== 0) return;
+    // Also in force for the rest of this session, not only from the next start.
+    const context = ctx.run().setup.permissions;
+    for (const text of rules) {
+      const made = makeRule(text, verb as RuleKind, { file: localSettingsPath(ctx.cwd), scope: "local" }, context.cwd);
+      if (made) context.rules = [...context.rules, made];
+    }
+    return;
+  }
+  await subcommand("permissions", words(args), ctx);
+  ctx.print(`Permission mode now: ${ctx.run().setup.permissions.mode} (Shift+Tab cycles it).`);
+}
+
+function diff(ctx: ReplContext): void {
+  const git = (args: string[]) => spawnSync("git", args, { cwd: ctx.cwd, encoding: "utf8", maxBuffer: 32 * 1024 * 1024 });
+  const inside = git(["rev-parse", "--is-inside-work-tree"]);
+  if (inside.status !== 0) {
+    ctx.print("/diff shows uncommitted changes, but this folder is not in a git repository.");
+    return;
+  }
+  const color = ctx.color ? "--color=always" : "--color=never";
+  const stat = git(["diff", "HEAD", "--stat", color]);
+  const body = git(["diff", "HEAD", color]);
+  const untracked = git(["ls-files", "--others", "--exclude-standard"]).stdout.trim();
+  if (stat.stdout.trim() === "" && untracked === "") {
+    ctx.print("No uncommitted changes.");
+    return;
+  }
+  const lines = body.stdout.replace(/\n$/, "").split("\n");
+  const shown = lines.length > 400 ? [...lines.slice(0, 400), `… ${lines.length - 400} more lines (git diff HEAD shows them all)`] : lines;
+  ctx.print([...stat.stdout.replace(/\n$/, "").split("\n"), ...(untracked ? ["Untracked files:", ...untracked.split("\n").map((f) => `  ${f}`)] : []), "", ...(stat.stdout.trim() ? shown : [])]);
+}
+
+export const INFO_COMMANDS: ReplCommand[] = [
+  { name: "status", description: "Show the session, model, mode, API and MCP servers", run: (_a, ctx) => status(ctx) },
+  { name: "version", description: "Show hone's version", run: (_a, ctx) => ctx.print(`${VERSION} (hone)`) },
+  { name: "config", description: "Show the settings in effect and their files", run: (_a, ctx) => config(ctx) },
+  { name: "doctor", description: "Check the install, settings, key and folders", run: async (_a, ctx) => void (await subcommand("doctor", [], ctx)) },
+  { name: "hooks", description: "List the hooks configured here", run: async (_a, ctx) => void (await subcommand("hooks", [], ctx)) },
+  { name: "memory", description: "List the instruction files (CLAUDE.md, AGENTS.md) in use", run: async (_a, ctx) => void (await subcommand("memory", [], ctx)) },
+  { name: "agents", description: "List the sub-agents available here", run: async (_a, ctx) => void (await subcommand("agents", [], ctx)) },
+  { name: "skills", description: "List the skills and markdown commands available here", run: async (_a, ctx) => void (await subcommand("skills", [], ctx)) },
+  { name: "mcp", description: "Show the MCP servers and their state", run: (_a, ctx) => mcp(ctx) },
+  { name: "permissions", description: "List permission rules, or add one", argumentHint: "[allow|ask|deny <rule>]", run: permissions },
+  { name: "diff", description: "Show uncommitted changes (git diff)", run: (_a, ctx) => diff(ctx) },
+];
+
+function mcp(ctx: ReplContext): void {
+  const servers = ctx.run().extensions.mcp?.status() ?? [];
+  if (servers.length === 0) {
+    ctx.print("No MCP servers configured here. Add one with: hone mcp add <name> -- <command> [args...]");
+    return;
+  }
+  ctx.print([
+    "MCP servers:",
+    ...servers.map((s) => `  ${s.name.padEnd(20)} ${s.state.padEnd(10)} ${s.scope.padEnd(8)} ${s.toolCount} tools, ${s.promptCount} prompts, ${s.resourceCount} resources${s.error ? `\n    ${s.error}` : ""}`),
+  ]);
+}

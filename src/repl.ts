@@ -1,0 +1,409 @@
+// `hone` without -p: the interactive session. The prompt is drawn at once and the run (settings,
+// session, MCP servers) prepared behind it; then keys edit the prompt, Enter sends it as a turn or runs
+// a built-in command, and the turn's events are drawn as they stream. Typing goes on while the model
+// works: messages sent meanwhile are queued for the next turn.
+import { createColors } from "picocolors";
+import type { RunOptions } from "./cli.ts";
+import { createConversation, type Conversation } from "./conversation.ts";
+import { EXIT } from "./exit-codes.ts";
+import { createKeyDecoder, type Key } from "./keys.ts";
+import type { UserBlock } from "./messages.ts";
+import { prepareRun, setupProblem, type PreparedRun } from "./prepare-run.ts";
+import { expandUserPrompt } from "./prompt-expansion.ts";
+import { createReplAsker } from "./repl-ask.ts";
+import { commandInfos, ALL_COMMANDS } from "./repl-command-list.ts";
+import { findCommand, runCommand, type ReplContext } from "./repl-commands.ts";
+import { createDialogs } from "./repl-dialogs.ts";
+import { createPromptInput, type InputAction } from "./repl-input.ts";
+import { createTurnView, type TurnView } from "./repl-view.ts";
+import { composeFrame } from "./repl-frame.ts";
+import { createCompletionMenu } from "./repl-completion.ts";
+import { openInputHistory } from "./input-history.ts";
+import { createPasteStore } from "./paste-store.ts";
+import { imageBlock, imageFromPath, isImageError, readClipboardImage } from "./image-paste.ts";
+import { runBang } from "./repl-bang.ts";
+import { nextMode } from "./repl-modes.ts";
+import { createScreen } from "./screen.ts";
+import { openTerminal } from "./terminal.ts";
+import { renderMarkdown } from "./markdown-render.ts";
+import { historyRows } from "./repl-history-view.ts";
+import { createStatusTracker, startStatusLine, statusLineInput } from "./repl-status.ts";
+import type { StatusLine } from "./status-line.ts";
+
+interface Running {
+  controller: AbortController;
+  view?: TurnView;
+}
+
+export async function runRepl(options: RunOptions): Promise<number> {
+  const env = process.env;
+  const terminal = openTerminal(process.stdin, process.stdout, env);
+  const screen = createScreen({ write: terminal.write, columns: terminal.columns, rows: terminal.rows });
+  const c = createColors(terminal.color);
+  const cwd = process.cwd();
+  const history = openInputHistory(env, cwd, { onError: (message) => print([c.yellow(`hone: prompt history: ${message}`)]) });
+  const pastes = createPasteStore();
+  let run: PreparedRun | undefined;
+  let conversation: Conversation | undefined;
+  let running: Running | undefined;
+  let hint: string | undefined;
+  let hintTimer: ReturnType<typeof setTimeout> | undefined;
+  let statusLines: string[] = [];
+  let statusLine: StatusLine | undefined;
+  const tracker = createStatusTracker();
+  const queue: string[] = [];
+  let exitCode: number | undefined;
+  let bypassAllowed = false;
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+
+  function refreshStatus(): void {
+    paint();
+    if (!statusLine || !run || !conversation) return;
+    const vim = input.vim ? (input.vim.mode === "insert" ? "INSERT" : "NORMAL") : undefined;
+    statusLine.update(statusLineInput(tracker.info(run, conversation, vim)));
+  }
+
+  function print(lines: string | string[]): void {
+    screen.commit(typeof lines === "string" ? lines.split("\n") : lines);
+  }
+
+  const completion = createCompletionMenu({ cwd, commands: () => commandInfos(run), color: terminal.color });
+  const input = createPromptInput({ history: () => history.entries(), completion, busy: () => running !== undefined, now: () => performance.now(), recall: (text) => pastes.restore(text, history.pastesFor(text)) });
+
+  const paint = (): void => {
+    const mode = run?.setup.permissions.mode ?? "default";
+    screen.setLive(
+      composeFrame({
+        width: terminal.columns(),
+        color: terminal.color,
+        turnRows: running?.view?.liveRows(performance.now()) ?? [],
+        queued: queue,
+        input,
+        completion,
+        mode,
+        hint: hint ?? (run ? undefined : "starting…"),
+        statusLines,
+      }),
+    );
+  };
+
+  const flash = (text: string): void => {
+    hint = text;
+    if (hintTimer) clearTimeout(hintTimer);
+    hintTimer = setTimeout(() => {
+      hint = undefined;
+      paint();
+    }, 1600);
+  };
+
+  const stopKeys = (() => {
+    let detach: (() => void) | undefined;
+    const decoder = createKeyDecoder((key) => onKey(key));
+    return {
+      attach: () => {
+        detach ??= terminal.onData((chunk) => decoder.feed(chunk));
+      },
+      detach: () => {
+        detach?.();
+        detach = undefined;
+      },
+    };
+  })();
+
+  const dialogs = createDialogs({
+    io: { input: process.stdin, output: process.stdout },
+    release: () => {
+      stopKeys.detach();
+      screen.suspend();
+      return () => {
+        terminal.enterRaw();
+        stopKeys.attach();
+        screen.resume();
+        paint();
+      };
+    },
+  });
+
+  const conversationFor = (prepared: PreparedRun): Conversation =>
+    createConversation({
+      setup: prepared.setup,
+      session: prepared.session,
+      ...(prepared.hooks ? { hooks: prepared.hooks } : {}),
+      emit: () => undefined,
+      notify: (text) => print(c.dim(text)),
+      chatty: false,
+      expand: (text, signal) => expandUserPrompt(text, prepared.extensions, prepared.invocation, signal, { slashCommands: !options.disableSlashCommands }),
+      observe: (event) => {
+        tracker.observe(event);
+        running?.view?.onEvent(event);
+        paint();
+      },
+    });
+
+  const prepare = async (runOptions: RunOptions): Promise<PreparedRun> => {
+    const prepared = await prepareRun(runOptions, (line) => print(c.yellow(line)), {
+      ask: createReplAsker({
+        dialogs,
+        cwd,
+        color: terminal.color,
+        permissions: () => run!.setup.permissions,
+        signal: () => running?.controller.signal,
+        print: (lines) => print(lines.map((l) => c.dim(l))),
+      }),
+    });
+    return prepared;
+  };
+
+  const ready = (async () => {
+    try {
+      run = await prepare(options);
+      bypassAllowed = options.allowBypass || run.setup.permissions.mode === "bypassPermissions";
+      conversation = conversationFor(run);
+      if (run.settings.editorMode === "vim") input.setVim(true);
+      statusLine = startStatusLine(run, env, (lines) => {
+        statusLines = lines;
+        paint();
+      }, (message) => print(c.yellow(`hone: status line: ${message}`)));
+      refreshStatus();
+      if (run.setup.credentials.source === "none") print(c.yellow("hone needs an Anthropic API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) and start hone again."));
+      if (run.session.history.length > 0) showResumed(run);
+    } catch (error) {
+      if (setupProblem(error) === undefined) throw error;
+      print(c.red(`hone: ${(error as Error).message}`));
+      finish(EXIT.usage);
+    }
+    paint();
+  })();
+
+  function showResumed(prepared: PreparedRun): void {
+    print(historyRows(prepared.session.history, { width: terminal.columns(), color: terminal.color, cwd }));
+    print(["", c.dim(`Resumed session ${prepared.session.id} (${prepared.session.history.length} messages).`)]);
+  }
+
+  const submitTurn = async (content: string | UserBlock[], shown: string): Promise<void> => {
+    await ready;
+    if (!conversation) return;
+    print(["", ...shown.split("\n").map((line, i) => c.dim(`${i === 0 ? "> " : "  "}${line}`))]);
+    const controller = new AbortController();
+    const active: Running = { controller };
+    running = active;
+    active.view = createTurnView({ commit: (lines) => print(lines), width: terminal.columns, color: terminal.color, cwd });
+    const ticker = setInterval(paint, 100);
+    try {
+      const turn = await conversation.turn(content, controller.signal);
+      tracker.turnDone(turn.result);
+      active.view.finish();
+      if (controller.signal.aborted) print(c.dim("  ⎿  Interrupted · tell hone what to do instead"));
+      else if (turn.error !== undefined) print(c.red(`Error: ${turn.error}`));
+    } finally {
+      clearInterval(ticker);
+      running = undefined;
+      refreshStatus();
+      paint();
+    }
+  };
+
+  const act = async (text: string): Promise<void> => {
+    const { text: expanded, images, pasted } = pastes.submit(text);
+    history.add(text, pasted);
+    if (expanded.startsWith("!") && images.length === 0) {
+      await ready;
+      if (run && conversation) await runBang(expanded.slice(1), { cwd, conversation, run, print, color: terminal.color, signal: guard() });
+      return;
+    }
+    const found = findCommand(expanded, ALL_COMMANDS);
+    if (found && images.length === 0) {
+      await ready;
+      if (!run) return;
+      print(["", c.dim(`> ${expanded}`)]);
+      const controller = new AbortController();
+      running = { controller };
+      try {
+        await runCommand(found, { ...ctx, signal: controller.signal });
+      } catch (error) {
+        print(c.red(`/${found.command.name} failed: ${(error as Error).message}`));
+      } finally {
+        running = undefined;
+        paint();
+      }
+      return;
+    }
+    const content: string | UserBlock[] = images.length === 0 ? expanded : [...images, { type: "text", text: expanded }];
+    await submitTurn(content, text);
+  };
+
+  const guard = (): AbortSignal => {
+    const controller = new AbortController();
+    running = { controller };
+    return controller.signal;
+  };
+
+  let pumping = false;
+  const pump = async (): Promise<void> => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (queue.length > 0 && exitCode === undefined) {
+        const next = queue.splice(0, queue.length).join("\n");
+        await act(next);
+        running = undefined;
+      }
+    } finally {
+      pumping = false;
+      paint();
+    }
+  };
+
+  const handle = (action: InputAction): void => {
+    switch (action.type) {
+      case "submit":
+        queue.push(action.text);
+        void pump();
+        return;
+      case "interrupt":
+        running?.controller.abort();
+        return;
+      case "exit":
+        finish(EXIT.ok);
+        return;
+      case "exit-hint":
+        flash("Press Ctrl+C again to exit");
+        return;
+      case "cycle-mode": {
+        if (!run) return;
+        const permissions = run.setup.permissions;
+        permissions.mode = nextMode(permissions.mode, bypassAllowed);
+        run.session.recordPermissionMode(permissions.mode);
+        refreshStatus();
+        return;
+      }
+      case "rewind":
+        queue.push("/rewind");
+        void pump();
+        return;
+      case "clear-screen":
+        terminal.write("\x1b[2J\x1b[3J\x1b[H");
+        screen.resume();
+        return;
+      case "paste": {
+        const image = imageFromPath(action.text, cwd, { home: env.HOME });
+        if (image && isImageError(image)) flash(image.error);
+        else input.insert(image ? pastes.addImage(imageBlock(image)) : pastes.accept(action.text));
+        return;
+      }
+      case "paste-image":
+        void readClipboardImage().then((image) => {
+          if (!image) flash("No image on the clipboard (reading it needs wl-paste or xclip)");
+          else if (isImageError(image)) flash(image.error);
+          else input.insert(pastes.addImage(imageBlock(image)));
+          paint();
+        });
+        return;
+      case "background":
+        flash(running ? "Ctrl+B: use run_in_background for long commands; this one keeps running" : "Nothing is running");
+        return;
+      case "suspend":
+        suspend();
+        return;
+    }
+  };
+
+  function onKey(key: Key): void {
+    const action = input.key(key);
+    if (action) handle(action);
+    paint();
+    screen.flush();
+  }
+
+  const suspend = (): void => {
+    screen.suspend();
+    terminal.restore();
+    process.once("SIGCONT", () => {
+      terminal.enterRaw();
+      screen.resume();
+      paint();
+    });
+    process.kill(process.pid, "SIGTSTP");
+  };
+
+  function finish(code: number): void {
+    if (exitCode !== undefined) return;
+    exitCode = code;
+    running?.controller.abort();
+    resolveExit(code);
+  }
+
+  const ctx: ReplContext = {
+    cwd,
+    env,
+    color: terminal.color,
+    options,
+    run: () => run!,
+    conversation: () => conversation!,
+    print,
+    printMarkdown: (text) => print(renderMarkdown(text, { width: terminal.columns(), color: terminal.color })),
+    dialogs,
+    submit: (prompt, shown) => submitTurn(prompt, shown ?? (typeof prompt === "string" ? prompt : "(message)")),
+    switchSession: async (how) => {
+      const next = await prepare({ ...options, resume: how.resume, continueLatest: false, sessionId: undefined, forkSession: false });
+      const old = run;
+      if (conversation) await conversation.end();
+      run = next;
+      conversation = conversationFor(next);
+      pastes.clear();
+      if (how.show) showResumed(next);
+      if (old) {
+        await old.close();
+        old.session.close();
+      }
+      refreshStatus();
+    },
+    setInput: (text) => input.setText(text),
+    exit: () => finish(EXIT.ok),
+    toggleVim: () => {
+      const on = input.vim === undefined;
+      input.setVim(on);
+      return on;
+    },
+    width: terminal.columns,
+    signal: new AbortController().signal,
+    commandList: () => commandInfos(run),
+    refreshStatus,
+  };
+
+  let columns = terminal.columns();
+  const stopResize = terminal.onResize(() => {
+    const before = columns;
+    columns = terminal.columns();
+    screen.resized(before);
+    paint();
+  });
+  const onTerm = (): void => finish(EXIT.sigterm);
+  process.on("SIGTERM", onTerm);
+  process.on("SIGHUP", onTerm);
+
+  terminal.enterRaw();
+  stopKeys.attach();
+  paint();
+  screen.flush();
+
+  const code = await exited;
+  statusLine?.stop();
+  stopKeys.detach();
+  stopResize();
+  process.off("SIGTERM", onTerm);
+  process.off("SIGHUP", onTerm);
+  await ready.catch(() => undefined);
+  screen.suspend();
+  terminal.restore();
+  if (conversation) await conversation.end();
+  if (run) {
+    await run.close();
+    run.session.close();
+    if (run.session.transcriptPath && run.session.history.length + (conversation?.history.length ?? 0) > 0) {
+      process.stdout.write(c.dim(`Resume this session with: hone --resume ${run.session.id}\n`));
+    }
+  }
+  return code;
+}
