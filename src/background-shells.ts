@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Sandbox } from "./sandbox.ts";
 import { ToolError } from "./tool.ts";
 import { ensureSpillDir, type BackgroundShell, type SessionState } from "./session-state.ts";
-import { groupAlive, isErrorExit, killGroup, spawnShell, type OutputBuffer } from "./shell.ts";
+import { groupAlive, isErrorExit, killGroup, spawnShell, type OutputBuffer, type ShellProcess } from "./shell.ts";
 
 export interface HoneBackgroundShell extends BackgroundShell {
   readonly pid: number | undefined;
@@ -51,6 +51,16 @@ export function startBackgroundShell(
     ...(opts.memoryChars ? { memoryChars: opts.memoryChars } : {}),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   });
+  return adoptShell(state, proc, { id, command: opts.command, logPath, ...(opts.sandbox ? { sandbox: opts.sandbox } : {}) });
+}
+
+/**
+ * Tracks an already running command as a background shell: one started in the background, or a
+ * foreground command the user sent there (Ctrl+B). Its earlier output stays readable.
+ */
+export function adoptShell(state: SessionState, proc: ShellProcess, opts: { id?: string; command: string; logPath: string; sandbox?: Sandbox }): HoneBackgroundShell {
+  const id = opts.id ?? nextId(state);
+  const logPath = opts.logPath;
   const buffer: OutputBuffer = proc.buffer;
   let lastDropped = 0;
   let killRequested = false;

@@ -92,6 +92,12 @@ export function createPromptInput(deps: InputDeps): PromptInput {
     return undefined;
   };
 
+  const recallHistory = (direction: "up" | "down"): void => {
+    const entry = direction === "up" ? cursor.prev(editor.text) : cursor.next();
+    const text = entry === undefined ? undefined : deps.recall(entry);
+    if (text !== undefined) set({ text, cursor: direction === "up" ? 0 : text.length });
+  };
+
   const submit = (): InputAction | undefined => {
     const joined = backslashNewline(editor);
     if (joined) {
@@ -166,9 +172,7 @@ export function createPromptInput(deps: InputDeps): PromptInput {
         set(moved);
         return undefined;
       }
-      const entry = key.name === "up" ? cursor.prev(editor.text) : cursor.next();
-      const text = entry === undefined ? undefined : deps.recall(entry);
-      if (text !== undefined) set({ text, cursor: key.name === "up" ? 0 : text.length });
+      recallHistory(key.name);
       return undefined;
     }
     return "edit";
@@ -196,6 +200,10 @@ export function createPromptInput(deps: InputDeps): PromptInput {
       if (vim && vim.mode === "normal" && key.name !== "return" && !key.ctrl && !(key.name === "tab" && key.shift)) {
         const result = vimKey(editor, vim, key);
         vim = result.vim;
+        if (result.history) {
+          recallHistory(result.history === "previous" ? "up" : "down");
+          return undefined;
+        }
         if (result.handled) {
           set(result.editor);
           return undefined;

@@ -50,7 +50,7 @@ export function createTurnView(options: ViewOptions): TurnView {
   let outputTokens = 0;
   let streamedChars = 0;
   let retry: string | undefined;
-  const running = new Map<string, string>();
+  const running = new Map<string, { label: string; started: number }>();
 
   const prefixed = (rows: string[]): string[] =>
     rows.map((row) => {
@@ -113,7 +113,7 @@ export function createTurnView(options: ViewOptions): TurnView {
         case "tool_start":
           flushThinking();
           flushText();
-          running.set(event.id, toolLabel(event.name, event.input, options.cwd));
+          running.set(event.id, { label: toolLabel(event.name, event.input, options.cwd), started: performance.now() });
           return;
         case "tool_result":
           running.delete(event.id);
@@ -142,7 +142,11 @@ export function createTurnView(options: ViewOptions): TurnView {
     },
     liveRows(now) {
       const rows = md.pending().map((row, i) => (mdRows === 0 && i === 0 ? c.white(BULLET) : INDENT) + row);
-      for (const label of running.values()) rows.push(c.yellow(BULLET) + truncateToWidth(label, options.width() - 2));
+      for (const tool of running.values()) {
+        // Long tools show how long they have been running.
+        const seconds = now - tool.started >= 2000 ? c.dim(` · ${formatElapsed(now - tool.started)}`) : "";
+        rows.push(c.yellow(BULLET) + truncateToWidth(tool.label, options.width() - 12) + seconds);
+      }
       const elapsed = formatElapsed(now - started);
       const tokens = outputTokens + Math.round(streamedChars / 4);
       const verb = thinking !== "" ? "Thinking" : running.size > 0 ? "Running" : "Working";

@@ -300,9 +300,12 @@ export async function runRepl(options: RunOptions): Promise<number> {
           paint();
         });
         return;
-      case "background":
-        flash(running ? "Ctrl+B: use run_in_background for long commands; this one keeps running" : "Nothing is running");
+      case "background": {
+        const send = run?.setup.agent.session.sendToBackground;
+        if (send) send();
+        else flash("Ctrl+B moves a running Bash command to the background; none is running");
         return;
+      }
       case "suspend":
         suspend();
         return;

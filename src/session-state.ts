@@ -56,6 +56,8 @@ export interface SessionState {
   sandbox?: Sandbox;
   /** Deferred tools whose full schema has been loaded (ToolSearch or a first call); sent from then on. */
   readonly loadedTools: Set<string>;
+  /** Set while a foreground Bash command runs: sends it to the background (Ctrl+B in the REPL). */
+  sendToBackground?: () => void;
 }
 
 /** Where an unsaved session keeps its scratch files (large outputs): $TMPDIR/hone/<id>. */

@@ -280,6 +280,8 @@ export interface CommandResult extends ShellExit {
   pid: number | undefined;
   /** Processes it started with `&` are still running. */
   lingering: boolean;
+  /** Set when the command was sent to the background while running: it is still going. */
+  backgrounded?: ShellProcess;
 }
 
 /** Run a foreground command to completion, killing its process group on timeout or abort. */
@@ -291,6 +293,8 @@ export async function runCommand(opts: {
   outputFile: () => string;
   memoryChars?: number;
   sandbox?: Sandbox;
+  /** Fires when the user sends the command to the background: the result comes back at once. */
+  background?: AbortSignal;
 }): Promise<CommandResult> {
   const proc = spawnShell(opts);
   let timedOut = false;
@@ -306,7 +310,14 @@ export async function runCommand(opts: {
   };
   if (opts.signal.aborted) onAbort();
   else opts.signal.addEventListener("abort", onAbort, { once: true });
+  const background = opts.background;
+  const moved = new Promise<"moved">((resolve) => background?.addEventListener("abort", () => resolve("moved"), { once: true }));
   try {
+    const first = await Promise.race([proc.done, moved]);
+    if (first === "moved" && !killed) {
+      const pid = proc.pid;
+      return { exitCode: null, signal: null, cwd: undefined, pid, output: proc.buffer.text(), buffer: proc.buffer, timedOut: false, interrupted: false, lingering: false, backgrounded: proc };
+    }
     const exit = await proc.done;
     // Make sure the SIGKILL escalation has run before reporting the group as gone.
     if (killed) await killed;

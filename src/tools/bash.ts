@@ -2,7 +2,7 @@
 // the whole process group, merged output truncated to its tail, or start it in the background.
 import { join } from "node:path";
 import { z } from "zod";
-import { startBackgroundShell, trackLingeringGroup } from "../background-shells.ts";
+import { adoptShell, startBackgroundShell, trackLingeringGroup } from "../background-shells.ts";
 import { isExcluded, type Sandbox } from "../sandbox.ts";
 import { ensureSpillDir, type SessionState } from "../session-state.ts";
 import { isDirectory } from "../paths.ts";
@@ -112,14 +112,20 @@ export const bashTool = defineTool({
     }
 
     const timeoutMs = resolveTimeout(input.timeout);
-    const result = await runCommand({
-      command: input.command,
-      cwd,
-      timeoutMs,
-      signal: ctx.signal,
-      outputFile: () => join(ensureSpillDir(ctx.session), `bash-${Date.now()}-${++spillCounter}.txt`),
-      ...(sandbox ? { sandbox } : {}),
-    });
+    const toBackground = new AbortController();
+    ctx.session.sendToBackground = () => toBackground.abort();
+    const outputFile = () => join(ensureSpillDir(ctx.session), `bash-${Date.now()}-${++spillCounter}.txt`);
+    let result: Awaited<ReturnType<typeof runCommand>>;
+    try {
+      result = await runCommand({ command: input.command, cwd, timeoutMs, signal: ctx.signal, outputFile, background: toBackground.signal, ...(sandbox ? { sandbox } : {}) });
+    } finally {
+      delete ctx.session.sendToBackground;
+    }
+    if (result.backgrounded) {
+      const shell = adoptShell(ctx.session, result.backgrounded, { command: input.command, logPath: result.backgrounded.buffer.path ?? "", ...(sandbox ? { sandbox } : {}) });
+      const text = [`The user moved this command to the background (id ${shell.id}); it is still running.`, `Read its output with BashOutput (bash_id "${shell.id}"); stop it with KillShell.`, ...notes].join("\n");
+      return { content: text, structured: { stdout: result.output, stderr: "", interrupted: false, isImage: false, backgroundTaskId: shell.id } };
+    }
     if (result.spawnError) throw new ToolError(`Could not start the shell: ${result.spawnError}`);
     if (result.cwd && isDirectory(result.cwd)) ctx.session.cwd = result.cwd;
     if (result.lingering && result.pid !== undefined) trackLingeringGroup(ctx.session, result.pid);
