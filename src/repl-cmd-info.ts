@@ -3,7 +3,9 @@
 // subcommand of the same name.
 import { spawnSync } from "node:child_process";
 import type { ReplCommand, ReplContext } from "./repl-commands.ts";
-import { makeRule, type RuleKind } from "./permission-rules.ts";
+import { isAbsolute, relative } from "node:path";
+import { makeRule, type PermissionRule, type RuleKind } from "./permission-rules.ts";
+import { isTrusted } from "./trust.ts";
 import { localSettingsPath } from "./settings-write.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { SUBCOMMANDS } from "./subcommands.ts";
@@ -41,7 +43,7 @@ function status(ctx: ReplContext): void {
 function config(ctx: ReplContext): void {
   const run = ctx.run();
   const s = run.settings;
-  const row = (name: string, value: unknown) => `  ${name.padEnd(22)}${value === undefined ? "(not set)" : typeof value === "string" ? value : JSON.stringify(value)}`;
+  const row = (name: string, value: unknown) => `  ${name.padEnd(26)}${value === undefined ? "(not set)" : typeof value === "string" ? value : JSON.stringify(value)}`;
   ctx.print([
     "Settings in effect (edit the files below, or use /model, /output-style, /vim, /permissions):",
     row("model", s.model),
@@ -71,10 +73,34 @@ async function permissions(args: string, ctx: ReplContext): Promise<void> {
       const made = makeRule(text, verb as RuleKind, { file: localSettingsPath(ctx.cwd), scope: "local" }, context.cwd);
       if (made) context.rules = [...context.rules, made];
     }
+    if (!ctx.options.trust && !isTrusted(ctx.cwd, ctx.env)) {
+      ctx.print(`This folder is not trusted: the rule is in force for this session, but later sessions apply ${relative(ctx.cwd, localSettingsPath(ctx.cwd))} only after "hone trust".`);
+    }
     return;
   }
-  await subcommand("permissions", words(args), ctx);
-  ctx.print(`Permission mode now: ${ctx.run().setup.permissions.mode} (Shift+Tab cycles it).`);
+  if (verb !== undefined) {
+    await subcommand("permissions", words(args), ctx);
+    return;
+  }
+  sessionRules(ctx);
+}
+
+/** The rules in force in this session (settings, flags, rules added since), not only the files'. */
+function sessionRules(ctx: ReplContext): void {
+  const context = ctx.run().setup.permissions;
+  const where = (rule: PermissionRule): string => {
+    const file = isAbsolute(rule.source.file) ? relative(ctx.cwd, rule.source.file) || rule.source.file : rule.source.file;
+    return `${file.startsWith("..") ? rule.source.file : file}${rule.source.line ? `:${rule.source.line}` : ""}`;
+  };
+  const width = Math.max(12, ...context.rules.map((r) => r.text.length)) + 2;
+  const lines = context.rules.length === 0 ? ["No permission rules are in force in this session."] : ["Permission rules in force in this session:"];
+  for (const kind of ["deny", "ask", "allow"] as const) {
+    for (const rule of context.rules.filter((r) => r.kind === kind)) lines.push(`  ${kind.padEnd(6)} ${rule.text.padEnd(width)}${where(rule)}`);
+  }
+  lines.push(`Working directories: ${context.workingDirs.join(", ")}`);
+  lines.push('Add one with /permissions allow|ask|deny "<rule>"; "hone permissions check" explains a decision.');
+  lines.push(`Permission mode now: ${context.mode} (Shift+Tab cycles it).`);
+  ctx.print(lines);
 }
 
 function diff(ctx: ReplContext): void {

@@ -2,29 +2,31 @@
 // /export, /exit, /help.
 import { writeFileSync } from "node:fs";
 import { resolve, relative } from "node:path";
-import { runBuiltin } from "./headless-commands.ts";
+import { truncateToWidth } from "./ansi-text.ts";
 import type { ReplCommand, ReplContext } from "./repl-commands.ts";
 import { listRewindPoints, rewindCode, rewindConversation, type RewindPoint } from "./rewind.ts";
 import { projectSessions, summarize } from "./session-store.ts";
 import { firstLine, localTime } from "./sessions-command.ts";
 import { exportText } from "./transcript-export.ts";
 
+/** /compact, /context and /cost go through the conversation, which records a compaction and its cost. */
 async function builtin(name: "compact" | "context" | "cost", args: string, ctx: ReplContext): Promise<void> {
-  const run = ctx.run();
-  const conversation = ctx.conversation();
-  const outcome = await runBuiltin({ name, args }, { setup: run.setup, session: run.session, history: conversation.history, ledger: conversation.ledger, signal: ctx.signal, onEvent: () => undefined });
-  ctx.print(outcome.ok ? outcome.text : `Error: ${outcome.text}`);
+  const turn = await ctx.conversation().turn(`/${name}${args ? ` ${args}` : ""}`, ctx.signal);
+  ctx.print(turn.error !== undefined ? `Error: ${turn.error}` : (turn.text ?? ""));
 }
 
 function help(ctx: ReplContext): void {
   const list = ctx.commandList();
-  const width = Math.min(28, Math.max(...list.map((c) => c.name.length + (c.argumentHint ? c.argumentHint.length + 1 : 0))) + 3);
-  const section = (title: string, items: typeof list): string[] =>
-    items.length === 0 ? [] : ["", title, ...items.map((c) => `  ${`/${c.name}${c.argumentHint ? ` ${c.argumentHint}` : ""}`.padEnd(width)}${c.description}`)];
+  const label = (c: (typeof list)[number]): string => `/${c.name}${c.argumentHint ? ` ${c.argumentHint}` : ""}`;
+  const width = Math.min(30, Math.max(...list.map((c) => label(c).length)));
+  // Descriptions are cut to the terminal so each command stays on one row; a long label keeps a gap.
+  const row = (c: (typeof list)[number]): string => truncateToWidth(`  ${label(c)}${" ".repeat(Math.max(2, width + 2 - label(c).length))}${c.description}`, ctx.width());
+  const section = (title: string, items: typeof list): string[] => (items.length === 0 ? [] : ["", title, ...items.map(row)]);
   ctx.print([
     "hone: type a task, or a command.",
-    "  Enter sends · Shift+Enter, Alt+Enter or \\ then Enter: new line · Esc interrupts · Esc Esc: rewind",
-    "  Shift+Tab: permission mode · Ctrl+R: search history · @: mention a file · !: run a shell command · Ctrl+C twice or Ctrl+D: exit",
+    "  Enter sends · Shift+Enter, Alt+Enter or \\ then Enter: new line",
+    "  Esc interrupts · Esc Esc: rewind · Shift+Tab: permission mode · Ctrl+R: search history",
+    "  @: mention a file · !: run a shell command · Ctrl+B: background a command · Ctrl+C twice or Ctrl+D: exit",
     ...section("Built-in commands:", list.filter((c) => c.source === "built-in")),
     ...section("Skills and commands:", list.filter((c) => c.source !== "built-in" && c.source !== "mcp")),
     ...section("MCP prompts:", list.filter((c) => c.source === "mcp")),

@@ -155,6 +155,7 @@ function addDir(args: string, ctx: ReplContext): void {
     return;
   }
   permissions.workingDirs = [...permissions.workingDirs, real];
+  ctx.refreshStatus();
   ctx.print(`Added ${real} as a working directory for this session: hone may read and edit files there.`);
 }
 

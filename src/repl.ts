@@ -133,6 +133,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
       emit: () => undefined,
       notify: (text) => print(c.dim(text)),
       chatty: false,
+      builtins: true,
       expand: (text, signal) => expandUserPrompt(text, prepared.extensions, prepared.invocation, signal, { slashCommands: !options.disableSlashCommands }),
       observe: (event) => {
         tracker.observe(event);

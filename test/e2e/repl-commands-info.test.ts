@@ -86,18 +86,18 @@ describe.skipIf(!hasTmux())("REPL info commands", () => {
     await repl.command("/permissions", "Permission mode now: default");
   });
 
-  // BUG (reported): /config pads setting names to 22 columns, and "permissions.defaultMode" has 23
+  // Regression test (fixed): it used to be that /config pads setting names to 22 columns, and "permissions.defaultMode" has 23
   // characters, so it prints "permissions.defaultMode(not set)".
-  test.failing("/config keeps a gap after every setting name", async () => {
+  test("/config keeps a gap after every setting name", async () => {
     const repl = await start();
     const config = await repl.command("/config", "Files, lowest precedence first:");
     expect(config).toMatch(/permissions\.defaultMode +\(not set\)/);
   });
 
-  // BUG (reported): /permissions lists the rules of the settings files (through `hone permissions`), not
+  // Regression test (fixed): it used to be that /permissions lists the rules of the settings files (through `hone permissions`), not
   // the session's: a rule just added with /permissions allow in an untrusted folder is in force for this
   // session, yet the listing says "Rules: none" and calls it not applied.
-  test.failing("/permissions lists a rule added in this session as in force", async () => {
+  test("/permissions lists a rule added in this session as in force", async () => {
     const repl = await start();
     await repl.command('/permissions allow "Bash(touch:*)"', "Added to permissions.allow");
     const listing = (await repl.command("/permissions", "Permission mode now")).split("> /permissions\n").at(-1)!;

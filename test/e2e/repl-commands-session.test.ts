@@ -47,9 +47,9 @@ describe.skipIf(!hasTmux())("REPL session commands", () => {
     }
   });
 
-  // BUG (reported): /help pads names to 28 columns without a minimum gap, so a long argument hint runs
+  // Regression test (fixed): it used to be that /help pads names to 28 columns without a minimum gap, so a long argument hint runs
   // into its description ("/effort [auto|low|medium|high|max]Set how much ...").
-  test.failing("/help keeps a gap between a long argument hint and its description", async () => {
+  test("/help keeps a gap between a long argument hint and its description", async () => {
     const repl = await start();
     const history = await repl.command("/help", "Built-in commands:");
     expect(history).toMatch(/\/effort \[auto\|low\|medium\|high\|max\] +Set how much effort/);
@@ -83,9 +83,9 @@ describe.skipIf(!hasTmux())("REPL session commands", () => {
     expect(messagesText(next)).not.toContain("noted one");
   });
 
-  // BUG (reported): the REPL's /compact runs runBuiltin with a no-op onEvent, so the compaction is not
+  // Regression test (fixed): it used to be that the REPL's /compact runs runBuiltin with a no-op onEvent, so the compaction is not
   // written to the transcript; resuming the session brings the whole uncompacted conversation back.
-  test.failing("after /compact in the REPL, a later --resume continues from the summary", async () => {
+  test("after /compact in the REPL, a later --resume continues from the summary", async () => {
     const repl = await start({ steps: [reply(text("noted one")), reply(text("<summary>They counted to one.</summary>"))], fallback: reply(text("resumed")) });
     await repl.prompt("count ONE-MARK", "noted one");
     await repl.command("/compact", "Compacted the conversation");
