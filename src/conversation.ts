@@ -46,7 +46,7 @@ export interface ConversationOptions {
   contextFigures?: boolean;
   /** Which signal interrupted the process, for the exit code of an aborted turn. */
   interruptedBy?: () => "SIGINT" | "SIGTERM" | undefined;
-  /** Sees every agent event first (the terminal UI draws from them). */
+  /** Sees every agent event first (the terminal UI draws from them, denials and notices included). */
   observe?: (event: AgentEvent) => void;
 }
 
@@ -163,10 +163,10 @@ export function createConversation(options: ConversationOptions): Conversation {
         break;
       case "permission_denied":
         denials.push({ tool_name: event.name, tool_use_id: event.id, tool_input: event.input });
-        notify(`denied ${event.name}: ${event.message}`);
+        if (!options.observe) notify(`denied ${event.name}: ${event.message}`);
         break;
       case "notice":
-        notify(event.text);
+        if (!options.observe) notify(event.text);
         break;
       case "stop_blocked":
         session.recordPrompt(event.reason);

@@ -51,7 +51,8 @@ export function createPromptInput(deps: InputDeps): PromptInput {
   let editor: EditorState = EMPTY;
   let vim: VimState | undefined;
   let search: SearchState | undefined;
-  let cursor = createHistoryCursor(deps.history());
+  // Made on the first Up/Down after each submit, so it includes the prompt just sent.
+  let cursor: ReturnType<typeof createHistoryCursor> | undefined;
   let lastEscape = -Infinity;
   let lastCtrlC = -Infinity;
 
@@ -61,7 +62,7 @@ export function createPromptInput(deps: InputDeps): PromptInput {
   };
   const reset = (): void => {
     set(EMPTY);
-    cursor = createHistoryCursor(deps.history());
+    cursor = undefined;
   };
 
   const searchKey = (key: Key, s: SearchState): InputAction | undefined => {
@@ -93,6 +94,7 @@ export function createPromptInput(deps: InputDeps): PromptInput {
   };
 
   const recallHistory = (direction: "up" | "down"): void => {
+    cursor ??= createHistoryCursor(deps.history());
     const entry = direction === "up" ? cursor.prev(editor.text) : cursor.next();
     const text = entry === undefined ? undefined : deps.recall(entry);
     if (text !== undefined) set({ text, cursor: direction === "up" ? 0 : text.length });

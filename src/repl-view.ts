@@ -22,6 +22,8 @@ export interface TurnView {
   liveRows(now: number): string[];
   /** Writes whatever is still pending (the turn ended or was interrupted). */
   finish(): void;
+  /** The terminal's width changed: the unfinished tail re-wraps; written rows stay as they are. */
+  resized(): void;
 }
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -51,6 +53,8 @@ export function createTurnView(options: ViewOptions): TurnView {
   let streamedChars = 0;
   let retry: string | undefined;
   const running = new Map<string, { label: string; started: number }>();
+  // A refused call is drawn once, from its denial; its error result for the model is not shown again.
+  const denied = new Set<string>();
 
   const prefixed = (rows: string[]): string[] =>
     rows.map((row) => {
@@ -117,10 +121,12 @@ export function createTurnView(options: ViewOptions): TurnView {
           return;
         case "tool_result":
           running.delete(event.id);
+          if (denied.delete(event.id)) return;
           options.commit(toolRows(event.name, event.input, event.result));
           return;
         case "permission_denied":
           running.delete(event.id);
+          denied.add(event.id);
           options.commit([c.red(BULLET) + c.bold(toolLabel(event.name, event.input, options.cwd)), `${INDENT}⎿  ${c.red(event.message)}`]);
           return;
         case "notice":
@@ -158,6 +164,9 @@ export function createTurnView(options: ViewOptions): TurnView {
     finish() {
       flushThinking();
       flushText();
+    },
+    resized() {
+      md.setWidth(width());
     },
   };
 }

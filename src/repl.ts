@@ -22,6 +22,7 @@ import { openInputHistory } from "./input-history.ts";
 import { createPasteStore } from "./paste-store.ts";
 import { imageBlock, imageFromPath, isImageError, readClipboardImage } from "./image-paste.ts";
 import { runBang } from "./repl-bang.ts";
+import { mentionAttachments } from "./mention-files.ts";
 import { nextMode } from "./repl-modes.ts";
 import { createScreen } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
@@ -230,7 +231,10 @@ export async function runRepl(options: RunOptions): Promise<number> {
       }
       return;
     }
-    const content: string | UserBlock[] = images.length === 0 ? expanded : [...images, { type: "text", text: expanded }];
+    await ready;
+    const canRead = run?.setup.agent.session.canRead ?? (() => true);
+    const attached = expanded.startsWith("/") ? [] : mentionAttachments(expanded, cwd, canRead).map((t): UserBlock => ({ type: "text", text: t }));
+    const content: string | UserBlock[] = images.length === 0 && attached.length === 0 ? expanded : [...images, { type: "text", text: expanded }, ...attached];
     await submitTurn(content, text);
   };
 
@@ -334,6 +338,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
   function finish(code: number): void {
     if (exitCode !== undefined) return;
     exitCode = code;
+    if (hintTimer) clearTimeout(hintTimer);
     running?.controller.abort();
     resolveExit(code);
   }
@@ -380,8 +385,9 @@ export async function runRepl(options: RunOptions): Promise<number> {
   const stopResize = terminal.onResize(() => {
     const before = columns;
     columns = terminal.columns();
-    screen.resized(before);
+    running?.view?.resized();
     paint();
+    screen.resized(before);
   });
   const onTerm = (): void => finish(EXIT.sigterm);
   process.on("SIGTERM", onTerm);

@@ -80,7 +80,8 @@ function structuredOf(result: ToolResult): Record<string, unknown> | undefined {
 
 /** What is shown under the call line once the tool has finished. */
 export function summarizeResult(name: string, result: ToolResult): ResultSummary {
-  const text = contentText(result.content);
+  // Error wrappers are for the model; the person sees the message.
+  const text = contentText(result.content).replace(/<\/?tool_use_error>/g, "");
   if (result.isError) return { lines: preview(text), isError: true };
   const s = structuredOf(result);
   if ((name === "Edit" || name === "MultiEdit" || name === "Write") && s) {

@@ -152,7 +152,7 @@ describe.skipIf(!hasTmux())("the interactive terminal", () => {
   // Fails: a declined call is drawn three times: the view's permission_denied row, the REPL's notify of
   // the same denial (src/conversation.ts notifies every denial; src/repl.ts prints every notify), and the
   // tool_result row with the raw <tool_use_error> tags the model gets.
-  test.failing("a declined tool call is shown once, without the tags meant for the model", async () => {
+  test("a declined tool call is shown once, without the tags meant for the model", async () => {
     const { t } = await start({ env: NO_COLOR, width: 100, height: 30, steps: [reply(toolUse("Bash", { command: "touch no.txt" })), reply(text("fine"))] });
     await submit(t, "make it");
     await t.waitFor("◆  Bash(touch no.txt)");
@@ -166,7 +166,7 @@ describe.skipIf(!hasTmux())("the interactive terminal", () => {
 
   // Fails: notices are drawn twice, once by the turn view (src/repl-view.ts, case "notice") and once by
   // the REPL's notify (src/conversation.ts passes every notice event to notify as well).
-  test.failing("a notice (the switch to a fallback model) is shown once", async () => {
+  test("a notice (the switch to a fallback model) is shown once", async () => {
     const fallback = (req: LoggedRequest) => (req.body.model === "claude-haiku-4-5" ? reply(text("fallback answered")) : { fault: "overloaded" as const });
     const env = { ...NO_COLOR, HONE_MAX_RETRIES: "1" };
     const { t } = await start({ env, width: 100, height: 30, args: ["--fallback-model", "claude-haiku-4-5"], steps: [], fallback });
