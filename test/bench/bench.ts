@@ -1,6 +1,7 @@
-// `bun run bench`: startup, one round trip, a six-turn tool task, memory, prompt size and three long
-// sessions crossing a 200k window (long-sessions.ts), measured on the compiled binary against the
-// scripted API on loopback. Prints a table and rewrites the table in BENCHMARKS.md.
+// `bun run bench`: startup, one round trip, a six-turn tool task, memory, prompt size, three long
+// sessions crossing a 200k window (long-sessions.ts) and the interactive terminal in tmux
+// (repl-bench.ts), measured on the compiled binary (HONE_BIN for another build) against the scripted
+// API on loopback. Prints a table and rewrites the table in BENCHMARKS.md.
 // Not a test: nothing here fails on slowness.
 import { cpus, totalmem, release } from "node:os";
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
@@ -8,9 +9,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { measured, parseMaxRss } from "../support/max-rss.ts";
 import { reply, startMockApi, text, toolUse, type Step } from "../support/mock-api.ts";
+import { HONE_BIN as BIN } from "../support/run-hone.ts";
 import { longSessionSection } from "./long-sessions.ts";
+import { replSection } from "./repl-bench.ts";
 
-const BIN = resolve(import.meta.dir, "../../dist/hone");
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
 interface Sample {
@@ -99,13 +101,16 @@ const sizeTable = [
 // Issue 6: three long sessions crossing a 200k window (one run each; see long-sessions.ts).
 const longSessions = await longSessionSection();
 
+// Issue 8: the interactive terminal in tmux (see repl-bench.ts).
+const repl = await replSection(RUNS);
+
 const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Bun ${Bun.version}`;
 const table = [
   "| measurement | median wall | peak RSS | target |",
   "|---|---|---|---|",
   ...rows.map((r) => `| ${r.name} | ${r.ms.toFixed(1)} ms | ${r.rssMB.toFixed(1)} MB | ${r.target} |`),
 ].join("\n");
-const section = `<!-- bench:start -->\nMachine: ${machine}. Runs per row: ${RUNS} (\`--version\`: ${RUNS * 2}). Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nPrompt size (characters / 4):\n\n${sizeTable}\n\n${longSessions}\n<!-- bench:end -->`;
+const section = `<!-- bench:start -->\nMachine: ${machine}. Runs per row: ${RUNS} (\`--version\`: ${RUNS * 2}). Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\nPrompt size (characters / 4):\n\n${sizeTable}\n\n${longSessions}\n\n${repl}\n<!-- bench:end -->`;
 console.log(section);
 
 // The same table lives in BENCHMARKS.md and the README; both are rewritten between their markers.

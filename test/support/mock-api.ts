@@ -35,6 +35,15 @@ export interface Reply {
   model?: string;
   delayMs?: number; // wait this long before sending anything
   chunkSize?: number; // characters per streamed delta (default 16)
+  pace?: Pace; // stream in timed batches instead of all at once
+}
+/** A stream sent in batches of `events` SSE events with `ms` between them, waiting for the socket to drain
+ * (so a client that reads slowly slows the stream). `onWrite` is told when each batch went out and how many
+ * characters of text the stream has sent so far (the benchmark's measure of render lag). */
+export interface Pace {
+  ms: number;
+  events?: number;
+  onWrite?: (at: number, textChars: number) => void;
 }
 export type Outcome = Reply | Fault;
 export type Step = Outcome | ((req: LoggedRequest) => Outcome | Promise<Outcome>);
@@ -257,13 +266,32 @@ export function startMockApi(opts: MockApiOptions = {}): Promise<MockApi> {
     res.socket?.destroy();
   }
 
+  async function paced(res: ServerResponse, events: Array<[string, unknown]>, pace: Pace): Promise<void> {
+    const size = Math.max(1, pace.events ?? 1);
+    let textChars = 0;
+    for (let i = 0; i < events.length; i += size) {
+      if (i > 0) await wait(pace.ms);
+      const batch = events.slice(i, i + size);
+      for (const [, data] of batch) {
+        const delta = isRecord(data) && isRecord(data.delta) ? data.delta : undefined;
+        if (delta?.type === "text_delta") textChars += String(delta.text).length;
+      }
+      const drained = res.write(batch.map(sse).join(""));
+      pace.onWrite?.(performance.now(), textChars);
+      if (!drained) await new Promise<void>((resolve) => res.once("drain", () => resolve()));
+    }
+    res.end();
+  }
+
   async function serve(res: ServerResponse, out: Outcome, body: MessagesBody, rawChars: number): Promise<void> {
     if (!("fault" in out)) {
       if (out.delayMs) await wait(out.delayMs);
       const msg = buildMessage(out, body, rawChars);
       if (body.stream !== true) return sendJson(res, 200, msg);
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      res.end(sseEvents(msg, Math.max(1, out.chunkSize ?? 16)).map(sse).join(""));
+      const events = sseEvents(msg, Math.max(1, out.chunkSize ?? 16));
+      if (out.pace) return paced(res, events, out.pace);
+      res.end(events.map(sse).join(""));
       return;
     }
     switch (out.fault) {
