@@ -173,8 +173,15 @@ export function createAnthropicProvider(config: AnthropicConfig): Provider {
       const response = client.messages.stream(body, { signal: local.signal });
       arm();
       try {
+        let slice = performance.now();
         for await (const event of response) {
           arm();
+          // Chunks already buffered are read without going back to the event loop: hand it a turn now and
+          // then, so timers (the terminal's frames) and key presses are not held up by a fast stream.
+          if (performance.now() - slice > 4) {
+            await new Promise<void>((resolve) => setTimeout(resolve, 0));
+            slice = performance.now();
+          }
           // The SDK fills message_start's message in place as the stream goes on; the raw event had no content yet.
           yield { type: "raw", event: event.type === "message_start" ? { ...event, message: { ...event.message, content: [] } } : event };
           if (event.type !== "content_block_delta") continue;

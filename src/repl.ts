@@ -24,7 +24,7 @@ import { imageBlock, imageFromPath, isImageError, readClipboardImage } from "./i
 import { runBang } from "./repl-bang.ts";
 import { mentionAttachments } from "./mention-files.ts";
 import { nextMode } from "./repl-modes.ts";
-import { createScreen } from "./screen.ts";
+import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
 import { renderMarkdown } from "./markdown-render.ts";
 import { historyRows } from "./repl-history-view.ts";
@@ -72,22 +72,21 @@ export async function runRepl(options: RunOptions): Promise<number> {
   const completion = createCompletionMenu({ cwd, commands: () => commandInfos(run), color: terminal.color });
   const input = createPromptInput({ history: () => history.entries(), completion, busy: () => running !== undefined, now: () => performance.now(), recall: (text) => pastes.restore(text, history.pastesFor(text)) });
 
-  const paint = (): void => {
-    const mode = run?.setup.permissions.mode ?? "default";
-    screen.setLive(
-      composeFrame({
-        width: terminal.columns(),
-        color: terminal.color,
-        turnRows: running?.view?.liveRows(performance.now()) ?? [],
-        queued: queue,
-        input,
-        completion,
-        mode,
-        hint: hint ?? (run ? undefined : "starting…"),
-        statusLines,
-      }),
-    );
-  };
+  // The frame is composed when the screen draws (at most once per frame), not on every call: a streamed
+  // answer calls this for every chunk, and composing re-renders the unfinished markdown tail.
+  const compose = (): LiveFrame =>
+    composeFrame({
+      width: terminal.columns(),
+      color: terminal.color,
+      turnRows: running?.view?.liveRows(performance.now()) ?? [],
+      queued: queue,
+      input,
+      completion,
+      mode: run?.setup.permissions.mode ?? "default",
+      hint: hint ?? (run ? undefined : "starting…"),
+      statusLines,
+    });
+  const paint = (): void => screen.setLive(compose);
 
   const flash = (text: string): void => {
     hint = text;

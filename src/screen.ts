@@ -19,8 +19,9 @@ export interface LiveFrame {
 export interface Screen {
   /** Writes lines for good above the live region (wrapped to the width). */
   commit(lines: readonly string[]): void;
-  /** Replaces the live region; drawn at the next frame. */
-  setLive(frame: LiveFrame): void;
+  /** Replaces the live region; drawn at the next frame. A function is called only when a frame is drawn,
+   * so a caller can report every change without composing a frame for each. */
+  setLive(frame: LiveFrame | (() => LiveFrame)): void;
   /** Draws now instead of at the next frame (keystroke echo). */
   flush(): void;
   /** Erases the live region and stops drawing (a prompt library or child process takes the terminal). */
@@ -58,7 +59,8 @@ function fitToScreen(frame: LiveFrame, columns: number, maxRows: number): LiveFr
 
 export function createScreen(out: ScreenOutput, options: { sync?: boolean } = {}): Screen {
   const sync = options.sync !== false;
-  let wanted: LiveFrame = { rows: [] };
+  let wanted: LiveFrame | (() => LiveFrame) = { rows: [] };
+  let forced = false;
   let drawn: LiveFrame = { rows: [] };
   // The row of the live region the terminal cursor is on now.
   let cursorRow = 0;
@@ -75,8 +77,11 @@ export function createScreen(out: ScreenOutput, options: { sync?: boolean } = {}
     timer = undefined;
     if (suspended || (!dirty && pending.length === 0)) return;
     dirty = false;
+    const next = typeof wanted === "function" ? wanted() : wanted;
+    if (!forced && pending.length === 0 && sameFrame(next, drawn)) return;
+    forced = false;
     const columns = out.columns();
-    const frame = fitToScreen(wanted, columns, Math.max(1, out.rows() - 1));
+    const frame = fitToScreen(next, columns, Math.max(1, out.rows() - 1));
     // Rows are overwritten in place, each cleared to its end, and only what is below the new frame is
     // erased: erasing from the top-left corner would make tmux push the whole screen into scrollback.
     // A row as wide as the terminal leaves the cursor on its last cell, where clearing would eat that
@@ -121,7 +126,7 @@ export function createScreen(out: ScreenOutput, options: { sync?: boolean } = {}
     },
     setLive(frame) {
       wanted = frame;
-      dirty = !sameFrame(frame, drawn);
+      dirty = typeof frame === "function" || !sameFrame(frame, drawn);
       if (dirty) schedule();
     },
     flush: draw,
@@ -136,6 +141,7 @@ export function createScreen(out: ScreenOutput, options: { sync?: boolean } = {}
     resume() {
       suspended = false;
       dirty = true;
+      forced = true;
       draw();
     },
     resized(previousColumns) {
@@ -148,6 +154,7 @@ export function createScreen(out: ScreenOutput, options: { sync?: boolean } = {}
         cursorRow = physical + Math.floor(col / columns);
       }
       dirty = true;
+      forced = true;
       draw();
     },
   };

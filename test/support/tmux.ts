@@ -2,6 +2,7 @@
 // no user config), keys sent with send-keys, the screen read with capture-pane. Waiting is by polling the
 // screen for what a test expects, never by fixed sleeps.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { requireBinary, honeEnv } from "./run-hone.ts";
 
 export interface TmuxOptions {
@@ -85,6 +86,9 @@ export function startTmux(options: TmuxOptions): Tmux {
     pid: () => Number(tmux("display-message", "-p", "-t", "t", "#{pane_pid}").trim()),
     kill: () => {
       spawnSync("tmux", ["-L", socket, "kill-server"]);
+      // The server leaves its socket file behind in the tmux temp folder.
+      const dir = `${process.env.TMUX_TMPDIR ?? "/tmp"}/tmux-${process.getuid?.() ?? 0}`;
+      rmSync(`${dir}/${socket}`, { force: true });
     },
   };
 }
