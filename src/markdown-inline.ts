@@ -2,6 +2,7 @@
 // breaks become "\n"; every style is applied per line so each line stands alone once it is wrapped.
 import type { Token } from "marked";
 import { createColors } from "picocolors";
+import { sanitizeLine } from "./syntax-highlight.ts";
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -61,11 +62,9 @@ export function decodeEntities(text: string): string {
   });
 }
 
-// Text shown in a terminal: no control characters (an escape from the model must not reach the terminal),
-// tabs as spaces (their width is the terminal's choice).
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+/** Prose made safe to print: a tab as one space, control characters (an escape from the model) shown as �. */
 export function plainText(text: string): string {
-  return text.replace(/\t/g, "    ").replace(UNSAFE, "");
+  return sanitizeLine(text.includes("\t") ? text.replace(/\t/g, " ") : text);
 }
 
 /** Apply `paint` to each line of `text` on its own, so no style spans a line break. */

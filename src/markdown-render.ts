@@ -22,7 +22,12 @@ interface Ctx {
 }
 
 function context(options: MarkdownOptions): Ctx {
-  return { width: Math.max(1, Math.floor(options.width)), color: options.color, c: createColors(options.color), depth: 0 };
+  return { width: fitWidth(options.width), color: options.color, c: createColors(options.color), depth: 0 };
+}
+
+/** Widths below 2 are treated as 2: a wide character cannot be split. */
+export function fitWidth(width: number): number {
+  return Math.max(2, Math.floor(width) || 2);
 }
 
 export function renderMarkdown(text: string, options: MarkdownOptions): string[] {
@@ -43,7 +48,7 @@ export function renderBlock(token: Token, options: MarkdownOptions): string[] {
  * at). ansi-text's wrapLine keeps spaces, which suits preformatted text; prose wants them trimmed.
  */
 export function wrapProse(text: string, width: number): string[] {
-  const columns = Math.max(1, width);
+  const columns = fitWidth(width);
   const rows: string[] = [];
   for (const line of text.split("\n")) {
     // Most lines fit as they are; wrapAnsi would only have trimmed their edge spaces.
@@ -56,7 +61,7 @@ export function wrapProse(text: string, width: number): string[] {
 /** Rows of a fenced or indented code block's lines, already coloured: indented and hard-wrapped. */
 export function codeRows(lines: readonly string[], width: number): string[] {
   const indent = codeIndent(width);
-  const room = Math.max(1, width - indent.length);
+  const room = fitWidth(width - indent.length);
   const rows: string[] = [];
   for (const line of lines) {
     // Code is cut at the column, never re-flowed at spaces.
@@ -151,7 +156,9 @@ function heading(token: Tokens.Heading, ctx: Ctx): string[] {
 }
 
 function quote(token: Tokens.Blockquote, ctx: Ctx): string[] {
-  const inner = joinBlocks(token.tokens, { ...ctx, width: Math.max(1, ctx.width - 2) }, true);
+  // Too narrow for the bar: the quote's text alone.
+  if (ctx.width < 4) return joinBlocks(token.tokens, ctx, true);
+  const inner = joinBlocks(token.tokens, { ...ctx, width: ctx.width - 2 }, true);
   const bar = ctx.c.dim("│");
   return inner.map((row) => (row === "" ? bar : `${bar} ${row}`));
 }
@@ -189,19 +196,18 @@ function renderList(token: Tokens.List, ctx: Ctx, slice: ListSlice = {}): string
 
 function listItem(item: Tokens.ListItem, marker: string, ctx: Ctx): string[] {
   const { c } = ctx;
-  let shown = item.task ? (item.checked ? c.green("[x]") : c.dim("[ ]")) : c.dim(marker);
-  if (item.task && !ctx.color) shown = item.checked ? "[x]" : "[ ]";
+  const shown = item.task ? (item.checked ? c.green("[x]") : c.dim("[ ]")) : c.dim(marker);
   const indent = (item.task ? 3 : marker.length) + 1;
   // A marker wider than the room left would push the text past the edge: drop the hanging indent.
-  const hang = indent < ctx.width ? indent : 0;
-  const inner: Ctx = { ...ctx, width: Math.max(1, ctx.width - hang), depth: ctx.depth + 1 };
+  const hang = ctx.width - indent >= 2 ? indent : 0;
+  const inner: Ctx = { ...ctx, width: ctx.width - hang, depth: ctx.depth + 1 };
   const body = joinBlocks(
     item.tokens.filter((t) => t.type !== "checkbox"),
     inner,
     false,
   );
   if (body.length === 0) body.push("");
-  if (hang === 0) return [shown, ...body];
+  if (hang === 0) return [...wrapLines([shown], ctx.width), ...body];
   const pad = " ".repeat(hang);
   return body.map((row, i) => (i === 0 ? `${shown} ${row}` : row === "" ? "" : pad + row));
 }

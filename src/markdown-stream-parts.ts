@@ -72,9 +72,9 @@ export interface ParagraphCut {
 }
 
 /**
- * The latest point to cut a paragraph at: after a single space and before a letter, inside plain text, with
- * no `|` later on that line (the rest must still lex as a plain continuation line), and, unless `force`,
- * before any character that a later closer could still turn into emphasis, code or a link.
+ * The latest point to cut a paragraph at: after a single space and before a letter, inside plain text, on
+ * a line without `|` (the rest must still lex as a plain continuation line), and, unless `force`, before
+ * any character that a later closer could still turn into emphasis, code or a link.
  */
 export function splitParagraph(para: Tokens.Paragraph, sentinel: boolean, force: boolean): ParagraphCut | undefined {
   const source = para.text;

@@ -1,13 +1,25 @@
 // Markdown rendered while it streams in. Rows of blocks that can no longer change are handed out once
 // (the caller prints them and never redraws them); the unfinished tail is re-rendered on demand. Only the
-// tail is ever re-lexed, and long open blocks give up their finished part: an open code fence commits its
-// lines as they complete, a long paragraph its finished rows, a list its finished items. Together the rows
-// equal renderMarkdown of the whole text (see the limits in splitParagraph and HARD_LIMIT).
+// tail is ever lexed again, and a long open block hands out its finished part (markdown-stream-modes.ts),
+// so the work stays linear in the text and the tail stays a few rows. Together the rows equal
+// renderMarkdown of the whole text, except past the size guards noted on PARA_FORCE and HARD_LIMIT.
 import { Lexer, type Links, type Token, type Tokens } from "marked";
 import { createColors } from "picocolors";
-import { renderInline } from "./markdown-inline.ts";
-import { codeRows, renderBlock, renderListItems, wrapProse, type MarkdownOptions } from "./markdown-render.ts";
-import { openFence, splitParagraph, stripSentinel, SENTINEL, type Fence } from "./markdown-stream-parts.ts";
+import { renderBlock, renderListItems, type MarkdownOptions } from "./markdown-render.ts";
+import { openFence } from "./markdown-stream-parts.ts";
+import {
+  blockEnded,
+  completeLines,
+  fenceBlock,
+  listBlock,
+  listCut,
+  paragraphBlock,
+  tableBlock,
+  PARA_SPLIT,
+  type OpenBlock,
+  type StreamContext,
+} from "./markdown-stream-modes.ts";
+import { tableBody, tableLayout, tableTop, WIDTH_ROWS } from "./markdown-table.ts";
 
 export interface MarkdownStream {
   /** Append streamed text; returns rows that are now final. */
@@ -20,44 +32,33 @@ export interface MarkdownStream {
   setWidth(width: number): void;
 }
 
-// A paragraph longer than this starts handing out its finished rows.
-const PARA_SPLIT = 400;
-// Past this, a paragraph is cut even where an unmatched `*`, `_` or backtick could still pair up later.
-const PARA_FORCE = 4_000;
-// Any other open block (quote, table, a huge list item) is committed up to its last full line past this.
-const HARD_LIMIT = 12_000;
+// An open block this large that none of the modes can cut (a quote, a huge list item) is committed up to
+// its last complete line; the rest then starts a new block, drawn without a blank row before it.
+const HARD_LIMIT = 8_000;
+// marked lexes a block quote in time that grows with the square of its length: cut quotes sooner.
+const QUOTE_LIMIT = 2_000;
 // Text pushed without a newline is only looked at again once this much has arrived.
 const RELEX_EVERY = 256;
 
-// The start of a line that can only be a paragraph, whatever follows on it.
-const SETTLED = /^(?:[\p{L}"'(]|[*_]{1,2}[^\s*_]|`[^`]|\d+[^\d.)])/u;
-
-type Mode =
-  | { kind: "blocks" }
-  | { kind: "fence"; fence: Fence }
-  /** The buffer continues a paragraph whose earlier part was consumed; `carry` is its unfinished last row. */
-  | { kind: "paragraph"; carry: string }
-  /** The buffer starts with the last list item already drawn (kept so the list lexes as one list). */
-  | { kind: "list"; firstNumber: number };
-
 export function createMarkdownStream(options: MarkdownOptions): MarkdownStream {
-  const color = options.color;
-  let width = options.width;
+  const links: Links = Object.create(null);
+  const ctx: StreamContext = {
+    width: options.width,
+    color: options.color,
+    lex(src) {
+      const lexer = new Lexer();
+      Object.assign(lexer.tokens.links, links);
+      return lexer.lex(src);
+    },
+  };
   let buffer = "";
   let heldCR = false;
   let started = false; // rows were handed out for this message
   let open = false; // the current block already handed out rows (its next rows get no blank row first)
-  let mode: Mode = { kind: "blocks" };
+  let block: OpenBlock | undefined;
+  let tailType = ""; // type of the open block when no mode holds it
   let lexedAt = 0;
   let cache: string[] | undefined;
-  const links: Links = Object.create(null);
-  const opts = () => ({ width, color });
-
-  function lex(src: string): Token[] {
-    const lexer = new Lexer();
-    Object.assign(lexer.tokens.links, links);
-    return lexer.lex(src);
-  }
 
   function emit(rows: readonly string[], out: string[]): void {
     if (rows.length === 0) return;
@@ -67,179 +68,125 @@ export function createMarkdownStream(options: MarkdownOptions): MarkdownStream {
     open = true;
   }
 
-  /** Rows of a complete block; the list being continued skips its already drawn first item. */
-  function blockRows(token: Token, first: boolean): string[] {
-    if (first && mode.kind === "list" && token.type === "list") {
-      return renderListItems(token as Tokens.List, opts(), { from: 1, firstNumber: mode.firstNumber });
-    }
-    return renderBlock(token, opts());
-  }
-
   function commitAll(tokens: readonly Token[], out: string[]): void {
-    let first = true;
     for (const token of tokens) {
       if (token.type === "space") continue;
       // Only committed definitions are remembered: a half-typed one must not shadow the finished one.
       if (token.type === "def") links[token.tag] ??= { href: token.href, title: token.title };
-      emit(blockRows(token, first), out);
+      emit(renderBlock(token, ctx), out);
       open = false;
-      first = false;
-      if (mode.kind === "list") mode = { kind: "blocks" };
     }
-    if (mode.kind === "list") mode = { kind: "blocks" };
   }
 
-  /** One pass over the buffer; true when the mode changed and the buffer should be looked at again. */
+  /** One pass over the buffer; true when it should be looked at again. */
   function step(final: boolean, out: string[]): boolean {
-    if (mode.kind === "fence") return fenceStep(mode.fence, final, out);
-    if (mode.kind === "paragraph") return paragraphStep(mode.carry, final, out);
+    if (block) {
+      const { rows, used, done } = block.step(buffer, final, ctx);
+      emit(rows, out);
+      buffer = buffer.slice(used);
+      if (!done) return false;
+      block = undefined;
+      open = false;
+      return true;
+    }
     // Commit decisions use complete lines only: an unfinished line may still join the block before it
     // ("1" becoming "10. item" of the list above).
-    const cut = final ? buffer.length : buffer.lastIndexOf("\n") + 1;
-    const tokens = cut > 0 ? lex(buffer.slice(0, cut)) : [];
+    const complete = completeLines(buffer, final);
+    const tokens = complete === "" ? [] : ctx.lex(complete);
     if (final) {
       commitAll(tokens, out);
       buffer = "";
       return false;
     }
     // Tokens that do not add up to the text cannot be cut safely: only the size guard applies then.
-    if (tokens.reduce((n, t) => n + t.raw.length, 0) !== cut) {
-      if (buffer.length > HARD_LIMIT) forceCommit(out);
+    if (tokens.reduce((n, t) => n + t.raw.length, 0) !== complete.length) return false;
+    let last = tokens.length - 1;
+    while (last >= 0 && tokens[last]?.type === "space") last--;
+    const lastToken = tokens[last];
+    if (lastToken && blockEnded(tokens.slice(last), buffer.slice(complete.length))) {
+      commitAll(tokens, out);
+      buffer = buffer.slice(complete.length);
       return false;
     }
-    let lastIndex = tokens.length - 1;
-    while (lastIndex >= 0 && tokens[lastIndex]?.type === "space") lastIndex--;
-    // After a blank line, an unfinished line that already reads as prose at the margin cannot join the
-    // block above (html blocks aside, which may run across blank lines): that block is final.
-    const previous = tokens[lastIndex];
-    if (previous && previous.type !== "html" && tokens.at(-1)?.type === "space" && SETTLED.test(buffer.slice(cut))) {
-      commitAll(tokens, out);
-      buffer = buffer.slice(cut);
-      return true;
-    }
-    const before = tokens.slice(0, lastIndex < 0 ? tokens.length : lastIndex);
-    if (before.some((t) => t.type !== "space")) commitAll(before, out);
+    tailType = lastToken?.type ?? "";
+    const before = last < 0 ? tokens : tokens.slice(0, last);
+    commitAll(before, out);
     buffer = buffer.slice(before.reduce((n, t) => n + t.raw.length, 0));
-    return openBlock(tokens[lastIndex], out);
+    return openBlock(lastToken, out);
   }
 
-  /** The last, possibly unfinished block (now at the start of the buffer): hand out what is final. */
+  /** The last, unfinished block, now at the start of the buffer: pick the mode that can cut it. */
   function openBlock(last: Token | undefined, out: string[]): boolean {
-    if (last?.type === "code" && mode.kind === "blocks") {
-      const fence = openFence(last as Tokens.Code, buffer[last.raw.length] === "\n", color);
+    if (last?.type === "code") {
+      const fence = openFence(last as Tokens.Code, buffer[last.raw.length] === "\n", ctx.color);
       if (fence === "closed") {
         commitAll([last], out);
         buffer = buffer.slice(last.raw.length);
         return true;
       }
       if (fence) {
-        mode = { kind: "fence", fence };
+        block = fenceBlock(fence);
         buffer = buffer.slice(fence.openingLength);
         return true;
       }
     }
-    if (last?.type === "list") splitList(last as Tokens.List, out);
-    if ((!last || last.type === "paragraph") && mode.kind === "blocks" && buffer.length > PARA_SPLIT) {
-      // A paragraph's own unfinished line counts here: one long line is the usual shape of a paragraph.
-      const whole = lex(buffer);
-      if (whole[0]?.type === "paragraph" && !whole.slice(1).some((t) => t.type !== "space")) {
-        cutParagraph(whole[0] as Tokens.Paragraph, "", 0, out);
+    if (last?.type === "list") {
+      const list = last as Tokens.List;
+      const cut = listCut(list, 0);
+      if (cut) {
+        const start = typeof list.start === "number" ? list.start : 1;
+        emit(renderListItems(list, ctx, { to: list.items.length - 1 }), out);
+        block = listBlock(start + list.items.length - 2, cut.contextLength);
+        buffer = buffer.slice(cut.used);
         return false;
       }
     }
-    if (buffer.length > HARD_LIMIT) forceCommit(out);
+    if (last?.type === "table" && (last as Tokens.Table).rows.length > WIDTH_ROWS) {
+      openTable(last as Tokens.Table, out);
+      return false;
+    }
+    if ((!last || last.type === "paragraph") && buffer.length > PARA_SPLIT) {
+      // The paragraph's own unfinished line counts here: one long line is the usual shape of a paragraph.
+      const whole = ctx.lex(buffer);
+      if (whole.length === 1 && whole[0]?.type === "paragraph") {
+        block = paragraphBlock();
+        return true;
+      }
+    }
     return false;
   }
 
-  function splitList(list: Tokens.List, out: string[]): void {
-    const from = mode.kind === "list" ? 1 : 0;
-    const count = list.items.length;
-    if (count - 1 <= from) return;
-    const starts: number[] = [];
-    let pos = 0;
-    for (const item of list.items) {
-      starts.push(pos);
-      pos += item.raw.length;
-    }
-    // The last item's raw loses the list's trailing newline; the items must otherwise tile the list.
-    if (!list.raw.startsWith(list.items.map((item) => item.raw).join(""))) return;
-    const first = mode.kind === "list" ? mode.firstNumber : typeof list.start === "number" ? list.start : 1;
-    emit(renderListItems(list, opts(), { from, to: count - 1, firstNumber: first }), out);
-    buffer = buffer.slice(starts[count - 2] ?? 0);
-    mode = { kind: "list", firstNumber: first + count - 2 };
+  function openTable(table: Tokens.Table, out: string[]): void {
+    const c = createColors(ctx.color);
+    const layout = tableLayout(table, ctx.width, c, ctx.color);
+    const lines = table.raw.split("\n");
+    const head = `${lines[0]}\n${lines[1]}\n`;
+    emit([...tableTop(layout, c), ...tableBody(table, layout, { from: 0, to: table.rows.length }, c, ctx.color)], out);
+    block = tableBlock(head, layout);
+    buffer = buffer.slice(table.raw.length + (table.raw.endsWith("\n") ? 0 : 1));
   }
 
   /** An open block too big to keep redrawing: commit its complete lines; the rest starts a new block. */
   function forceCommit(out: string[]): void {
-    const cut = buffer.lastIndexOf("\n") + 1;
-    if (cut === 0) return;
-    commitAll(lex(buffer.slice(0, cut)), out);
-    buffer = buffer.slice(cut);
-  }
-
-  function fenceStep(fence: Fence, final: boolean, out: string[]): boolean {
-    let start = 0;
-    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n", start)) {
-      const line = buffer.slice(start, nl);
-      start = nl + 1;
-      if (fence.closes(line)) {
-        emit(codeRows(fence.highlighter.finish(), width), out);
-        open = false;
-        mode = { kind: "blocks" };
-        buffer = buffer.slice(start);
-        return true;
-      }
-      emit(codeRows(fence.highlighter.add(fence.dedent(line)), width), out);
+    const complete = completeLines(buffer, false);
+    if (complete === "") return;
+    if (block) {
+      const { rows, used } = block.step(complete, true, ctx);
+      emit(rows, out);
+      block = undefined;
+      commitAll(ctx.lex(complete.slice(used)), out);
+    } else {
+      commitAll(ctx.lex(complete), out);
     }
-    buffer = buffer.slice(start);
-    if (!final) return false;
-    if (buffer !== "" && !fence.closes(buffer)) emit(codeRows(fence.highlighter.add(fence.dedent(buffer)), width), out);
-    emit(codeRows(fence.highlighter.finish(), width), out);
-    open = false;
-    mode = { kind: "blocks" };
-    buffer = "";
-    return false;
-  }
-
-  function paragraphStep(carry: string, final: boolean, out: string[]): boolean {
-    const complete = final ? buffer : buffer.slice(0, buffer.lastIndexOf("\n") + 1);
-    const tokens = lex(SENTINEL + complete);
-    const para = tokens[0];
-    if (!para || (para.type !== "paragraph" && para.type !== "heading")) {
-      emit(wrapProse(carry, width), out);
-      open = false;
-      mode = { kind: "blocks" };
-      return true;
-    }
-    if (final || tokens.slice(1).some((t) => t.type !== "space")) {
-      const rest = stripSentinel((para as Tokens.Paragraph).tokens);
-      emit(wrapProse(carry + renderInline(rest, createColors(color), color), width), out);
-      open = false;
-      mode = { kind: "blocks" };
-      buffer = buffer.slice(Math.max(0, para.raw.length - SENTINEL.length));
-      return true;
-    }
-    if (buffer.length <= PARA_SPLIT) return false;
-    const whole = lex(SENTINEL + buffer);
-    if (whole[0]?.type !== "paragraph" || whole.slice(1).some((t) => t.type !== "space")) return false;
-    cutParagraph(whole[0] as Tokens.Paragraph, carry, SENTINEL.length, out);
-    return false;
-  }
-
-  /** Move the paragraph's finished part out of the buffer and hand out its finished rows. */
-  function cutParagraph(para: Tokens.Paragraph, carry: string, shift: number, out: string[]): void {
-    const cut = splitParagraph(para, shift > 0, buffer.length > PARA_FORCE);
-    if (!cut) return;
-    const rows = wrapProse(carry + renderInline(cut.tokens, createColors(color), color), width);
-    emit(rows.slice(0, -1), out);
-    buffer = buffer.slice(cut.offset - shift);
-    // The cut sits after a single space that the wrap dropped at the row's end.
-    mode = { kind: "paragraph", carry: `${rows.at(-1) ?? ""} ` };
+    buffer = buffer.slice(complete.length);
+    open = true;
   }
 
   function advance(final: boolean): string[] {
     const out: string[] = [];
     while (step(final, out));
+    const limit = !block && tailType === "blockquote" ? QUOTE_LIMIT : HARD_LIMIT;
+    if (!final && buffer.length > limit) forceCommit(out);
     lexedAt = buffer.length;
     cache = undefined;
     return out;
@@ -247,31 +194,20 @@ export function createMarkdownStream(options: MarkdownOptions): MarkdownStream {
 
   function tailRows(): string[] {
     const rows: string[] = [];
-    const add = (block: readonly string[]) => {
-      if (block.length === 0) return;
+    const add = (part: readonly string[]) => {
+      if (part.length === 0) return;
       if (rows.length > 0 || (started && !open)) rows.push("");
-      rows.push(...block);
+      rows.push(...part);
     };
-    if (mode.kind === "fence") {
-      const partial = buffer === "" ? undefined : mode.fence.dedent(buffer);
-      add(codeRows(mode.fence.highlighter.pending(partial), width));
-      return rows;
-    }
     let tokens: Token[];
-    if (mode.kind === "paragraph") {
-      tokens = lex(SENTINEL + buffer);
-      const para = tokens.shift();
-      const rest = para && "tokens" in para ? stripSentinel(para.tokens ?? []) : [];
-      add(wrapProse(mode.carry + renderInline(rest, createColors(color), color), width));
+    if (block) {
+      const { rows: first, after } = block.pending(buffer, ctx);
+      add(first);
+      tokens = after;
     } else {
-      tokens = lex(buffer);
+      tokens = ctx.lex(buffer);
     }
-    let first = true;
-    for (const token of tokens) {
-      if (token.type === "space") continue;
-      add(blockRows(token, first));
-      first = false;
-    }
+    for (const token of tokens) if (token.type !== "space") add(renderBlock(token, ctx));
     return rows;
   }
 
@@ -299,8 +235,8 @@ export function createMarkdownStream(options: MarkdownOptions): MarkdownStream {
       lexedAt = 0;
       return rows;
     },
-    setWidth(next) {
-      width = next;
+    setWidth(width) {
+      ctx.width = width;
       cache = undefined;
     },
   };

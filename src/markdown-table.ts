@@ -60,34 +60,80 @@ function tableRow(cells: readonly string[], widths: readonly number[], aligns: r
   return rows;
 }
 
-/** The rows of a table at most `width` columns wide. */
-export function renderTable(token: Tokens.Table, width: number, c: Colors, color: boolean): string[] {
-  const cell = (tokens: Tokens.TableCell) => renderInline(tokens.tokens, c, color).replace(/\n/g, " ");
-  const header = token.header.map((h) => c.bold(cell(h)));
-  const body = token.rows.map((row) => token.header.map((_, i) => (row[i] ? cell(row[i]) : "")));
-  const columns = header.length;
-  const overhead = 3 * columns + 1;
-  if (columns === 0) return [];
-  if (width - overhead < MIN_COLUMN * columns) return stackedRows(header, body, width, c);
-  const natural = header.map((h, i) => Math.max(visibleWidth(h), ...body.map((row) => visibleWidth(row[i] ?? ""))));
-  const widths = fitColumns(natural, width - overhead);
+/** How a table is drawn: its column widths, or one "header: value" line per cell when too narrow. */
+export interface TableLayout {
+  widths: number[];
+  aligns: Align[];
+  header: string[];
+  stacked: boolean;
+  width: number;
+}
+
+/**
+ * Column widths come from the header and the first WIDTH_ROWS rows only, so a streaming table can commit
+ * its rows after that many arrived; a longer cell further down wraps inside its column.
+ */
+export const WIDTH_ROWS = 20;
+
+function cells(row: readonly Tokens.TableCell[], columns: number, c: Colors, color: boolean): string[] {
+  return Array.from({ length: columns }, (_, i) => {
+    const cell = row[i];
+    return cell ? renderInline(cell.tokens, c, color).replace(/\n/g, " ") : "";
+  });
+}
+
+export function tableLayout(token: Tokens.Table, width: number, c: Colors, color: boolean): TableLayout {
+  const columns = token.header.length;
+  const header = cells(token.header, columns, c, color).map((h) => c.bold(h));
   const aligns = token.align;
+  const room = width - (3 * columns + 1);
+  if (room < MIN_COLUMN * columns) return { widths: [], aligns, header, stacked: true, width };
+  const sample = token.rows.slice(0, WIDTH_ROWS).map((row) => cells(row, columns, c, color));
+  const natural = header.map((h, i) => Math.max(visibleWidth(h), ...sample.map((row) => visibleWidth(row[i] ?? ""))));
+  return { widths: fitColumns(natural, room), aligns, header, stacked: false, width };
+}
+
+/** Top border, header and the rule under it. */
+export function tableTop(layout: TableLayout, c: Colors): string[] {
+  if (layout.stacked) return [];
   return [
-    c.dim(border(widths, "┌", "┬", "┐")),
-    ...tableRow(header, widths, aligns, c),
-    c.dim(border(widths, "├", "┼", "┤")),
-    ...body.flatMap((row) => tableRow(row, widths, aligns, c)),
-    c.dim(border(widths, "└", "┴", "┘")),
+    c.dim(border(layout.widths, "┌", "┬", "┐")),
+    ...tableRow(layout.header, layout.widths, layout.aligns, c),
+    c.dim(border(layout.widths, "├", "┼", "┤")),
   ];
 }
 
-// Narrow terminals: one "header: value" line per cell, records separated by a short rule.
-function stackedRows(header: readonly string[], body: readonly string[][], width: number, c: Colors): string[] {
+/** Body rows `from`..`to`; `continued` when earlier rows of the same table were drawn already. */
+export function tableBody(
+  token: Tokens.Table,
+  layout: TableLayout,
+  range: { from: number; to: number; continued?: boolean },
+  c: Colors,
+  color: boolean,
+): string[] {
+  const { from, to, continued = false } = range;
   const rows: string[] = [];
-  body.forEach((record, r) => {
-    if (r > 0) rows.push(c.dim("─".repeat(Math.min(width, 8))));
-    record.forEach((value, i) => rows.push(...wrapProse(`${header[i] ?? ""}: ${value}`, width)));
-  });
-  if (body.length === 0) rows.push(...wrapProse(header.join(" · "), width));
+  for (let r = from; r < to; r++) {
+    const row = cells(token.rows[r] ?? [], layout.header.length, c, color);
+    if (!layout.stacked) {
+      rows.push(...tableRow(row, layout.widths, layout.aligns, c));
+      continue;
+    }
+    // Narrow terminals: one "header: value" line per cell, records separated by a short rule.
+    if (r > 0 || continued) rows.push(c.dim("─".repeat(Math.min(layout.width, 8))));
+    row.forEach((value, i) => rows.push(...wrapProse(`${layout.header[i] ?? ""}: ${value}`, layout.width)));
+  }
   return rows;
+}
+
+export function tableBottom(layout: TableLayout, c: Colors): string[] {
+  return layout.stacked ? [] : [c.dim(border(layout.widths, "└", "┴", "┘"))];
+}
+
+/** The rows of a table at most `width` columns wide. */
+export function renderTable(token: Tokens.Table, width: number, c: Colors, color: boolean): string[] {
+  if (token.header.length === 0) return [];
+  const layout = tableLayout(token, width, c, color);
+  if (layout.stacked && token.rows.length === 0) return wrapProse(layout.header.join(" · "), width);
+  return [...tableTop(layout, c), ...tableBody(token, layout, { from: 0, to: token.rows.length }, c, color), ...tableBottom(layout, c)];
 }

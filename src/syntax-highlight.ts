@@ -1,26 +1,37 @@
 // Syntax colouring for code shown in the terminal (markdown code blocks, diffs). highlight.js core with a
 // fixed set of languages produces HTML spans, which are turned into ANSI colours line by line so every line
 // stands alone (the terminal may show any row without the ones before it).
-import hljs from "highlight.js/lib/core";
-import bash from "highlight.js/lib/languages/bash";
-import c from "highlight.js/lib/languages/c";
-import cpp from "highlight.js/lib/languages/cpp";
-import css from "highlight.js/lib/languages/css";
-import diff from "highlight.js/lib/languages/diff";
-import go from "highlight.js/lib/languages/go";
-import java from "highlight.js/lib/languages/java";
-import javascript from "highlight.js/lib/languages/javascript";
-import json from "highlight.js/lib/languages/json";
-import markdown from "highlight.js/lib/languages/markdown";
-import python from "highlight.js/lib/languages/python";
-import rust from "highlight.js/lib/languages/rust";
-import sql from "highlight.js/lib/languages/sql";
-import typescript from "highlight.js/lib/languages/typescript";
-import xml from "highlight.js/lib/languages/xml";
-import yaml from "highlight.js/lib/languages/yaml";
+import { createRequire } from "node:module";
+import type { HLJSApi, LanguageFn } from "highlight.js";
 import { createColors } from "picocolors";
 
-const LANGUAGES = { bash, c, cpp, css, diff, go, java, javascript, json, markdown, python, rust, sql, typescript, xml, yaml };
+/**
+ * A module loaded on first use: evaluating highlight.js and its languages would cost every start about
+ * 15 ms. Bun bundles the literal require in `bundled`; Deno has no `require` in modules and gets one
+ * from createRequire.
+ */
+function load<T>(bundled: () => unknown, id: string): T {
+  return (typeof require === "function" ? bundled() : createRequire(import.meta.url)(id)) as T;
+}
+
+const LANGUAGES: Record<string, () => LanguageFn> = {
+  bash: () => load(() => require("highlight.js/lib/languages/bash"), "highlight.js/lib/languages/bash"),
+  c: () => load(() => require("highlight.js/lib/languages/c"), "highlight.js/lib/languages/c"),
+  cpp: () => load(() => require("highlight.js/lib/languages/cpp"), "highlight.js/lib/languages/cpp"),
+  css: () => load(() => require("highlight.js/lib/languages/css"), "highlight.js/lib/languages/css"),
+  diff: () => load(() => require("highlight.js/lib/languages/diff"), "highlight.js/lib/languages/diff"),
+  go: () => load(() => require("highlight.js/lib/languages/go"), "highlight.js/lib/languages/go"),
+  java: () => load(() => require("highlight.js/lib/languages/java"), "highlight.js/lib/languages/java"),
+  javascript: () => load(() => require("highlight.js/lib/languages/javascript"), "highlight.js/lib/languages/javascript"),
+  json: () => load(() => require("highlight.js/lib/languages/json"), "highlight.js/lib/languages/json"),
+  markdown: () => load(() => require("highlight.js/lib/languages/markdown"), "highlight.js/lib/languages/markdown"),
+  python: () => load(() => require("highlight.js/lib/languages/python"), "highlight.js/lib/languages/python"),
+  rust: () => load(() => require("highlight.js/lib/languages/rust"), "highlight.js/lib/languages/rust"),
+  sql: () => load(() => require("highlight.js/lib/languages/sql"), "highlight.js/lib/languages/sql"),
+  typescript: () => load(() => require("highlight.js/lib/languages/typescript"), "highlight.js/lib/languages/typescript"),
+  xml: () => load(() => require("highlight.js/lib/languages/xml"), "highlight.js/lib/languages/xml"),
+  yaml: () => load(() => require("highlight.js/lib/languages/yaml"), "highlight.js/lib/languages/yaml"),
+};
 // Names people put after ``` that highlight.js's own aliases miss.
 const EXTRA_ALIASES: Record<string, string[]> = {
   bash: ["shell", "console", "terminal", "shellscript", "sh"],
@@ -32,22 +43,23 @@ const EXTRA_ALIASES: Record<string, string[]> = {
   yaml: ["yml"],
 };
 
-let registered = false;
+let instance: HLJSApi | undefined;
 
-// Registration only stores each language's factory; they are compiled on first use.
-function register(): void {
-  if (registered) return;
-  registered = true;
-  for (const [name, fn] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, fn);
-  for (const [languageName, aliases] of Object.entries(EXTRA_ALIASES)) hljs.registerAliases(aliases, { languageName });
+// Registration only stores each language's factory; a language is compiled when first used.
+function hljs(): HLJSApi {
+  if (instance) return instance;
+  const api = load<HLJSApi>(() => require("highlight.js/lib/core"), "highlight.js/lib/core");
+  for (const [name, fn] of Object.entries(LANGUAGES)) api.registerLanguage(name, fn());
+  for (const [languageName, aliases] of Object.entries(EXTRA_ALIASES)) api.registerAliases(aliases, { languageName });
+  instance = api;
+  return api;
 }
 
-/** The registered highlight.js name for a fence's info string ("ts title=x" → "typescript"), if any. */
+/** The registered highlight.js name for a fence's info string ("ts title=x" → "ts"), if any. */
 export function resolveLanguage(info: string | undefined): string | undefined {
   const word = info?.trim().split(/[\s{,]/)[0]?.replace(/^\./, "").toLowerCase();
   if (!word) return undefined;
-  register();
-  return hljs.getLanguage(word) ? word : undefined;
+  return hljs().getLanguage(word) ? word : undefined;
 }
 
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
@@ -155,7 +167,7 @@ const MAX_REGION_CHARS = 40_000;
 function paintRegion(lines: readonly string[], language: string): Painted {
   const code = lines.join("\n");
   if (code.length > MAX_REGION_CHARS) return { lines: [...lines], atRoot: lines.map(() => true).concat(true) };
-  const html = hljs.highlight(code, { language, ignoreIllegals: true }).value;
+  const html = hljs().highlight(code, { language, ignoreIllegals: true }).value;
   return paintHtml(html);
 }
 
