@@ -98,8 +98,8 @@ describe.skipIf(!hasTmux())("the interactive terminal", () => {
     const screen = await turnDone(repl.t, "Edited the notes.");
     expect(screen).toContain("Edit(notes.txt)");
     expect(screen).toContain("Added 1 line, removed 1 line");
-    // The gutter numbers the old line for a removal and the new line for an addition.
-    expect(screen).toMatch(/^ +1  alpha\n +2 -beta\n +2 \+BETA\n +3  gamma$/m);
+    // Two gutters, old and new line numbers: a removal has only the old one, an addition only the new.
+    expect(screen).toMatch(/^ +1 1   alpha\n +2   - beta\n +2 \+ BETA\n +3 3   gamma$/m);
     expect(readFileSync(path, "utf8")).toBe("alpha\nBETA\ngamma\n");
   }, TIMEOUT);
 
