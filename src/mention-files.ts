@@ -13,7 +13,7 @@ export function mentionedPaths(prompt: string, cwd: string): string[] {
   const paths: string[] = [];
   for (const match of prompt.matchAll(MENTION)) {
     const raw = (match[1] ?? match[2] ?? "").replace(/[.,;:!?)]+$/, "");
-    if (raw === "" || raw.includes(":") && !isAbsolute(raw)) continue;
+    if (raw === "" || (raw.includes(":") && !isAbsolute(raw))) continue;
     const path = resolve(cwd, raw);
     if (!paths.includes(path)) paths.push(path);
   }

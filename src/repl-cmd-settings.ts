@@ -10,7 +10,7 @@ import type { ReplCommand, ReplContext } from "./repl-commands.ts";
 import { thinkingFor } from "./run-config.ts";
 import { localSettingsPath, setSetting } from "./settings-write.ts";
 
-async function save(ctx: ReplContext, path: string, key: string[], value: unknown): Promise<string> {
+async function save(path: string, key: string[], value: unknown): Promise<string> {
   try {
     await setSetting(path, key, value);
     return ` (saved to ${path})`;
@@ -110,14 +110,14 @@ async function outputStyle(args: string, ctx: ReplContext): Promise<void> {
   }
   run.setup.setSystemPrompt({ style: promptStyle(found) ?? null });
   run.styles.current = found;
-  const saved = await save(ctx, localSettingsPath(ctx.cwd), ["outputStyle"], found.name);
+  const saved = await save(localSettingsPath(ctx.cwd), ["outputStyle"], found.name);
   ctx.print(`Output style set to ${found.name}${saved}.`);
   ctx.refreshStatus();
 }
 
 async function vim(ctx: ReplContext): Promise<void> {
   const on = ctx.toggleVim();
-  const saved = await save(ctx, join(honeHome(ctx.env), "settings.json"), ["editorMode"], on ? "vim" : "normal");
+  const saved = await save(join(honeHome(ctx.env), "settings.json"), ["editorMode"], on ? "vim" : "normal");
   ctx.print(`Vim editing is ${on ? "on (Esc for normal mode, i to insert)" : "off"}${saved}.`);
 }
 

@@ -19,8 +19,6 @@ export interface ReplContext {
   conversation(): Conversation;
   /** Writes lines into the scrollback. */
   print(lines: string | string[]): void;
-  /** Writes markdown, rendered. */
-  printMarkdown(text: string): void;
   dialogs: Dialogs;
   /** Sends a prompt to the model as a turn and waits for it. */
   submit(prompt: string | UserBlock[], shown?: string): Promise<void>;

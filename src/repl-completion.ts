@@ -43,6 +43,14 @@ export function createCompletionMenu(deps: { cwd: string; commands(): CommandInf
     selected = 0;
   };
 
+  const show = (next: Item[], at: TextRange, what: "slash" | "mention"): void => {
+    if (next.length === 0) return clear();
+    items = next;
+    range = at;
+    kind = what;
+    selected = Math.min(selected, items.length - 1);
+  };
+
   const update = (state: TextState): void => {
     if (state.text === lastText && items.length > 0) return;
     lastText = state.text;
@@ -51,22 +59,11 @@ export function createCompletionMenu(deps: { cwd: string; commands(): CommandInf
     const slash = slashToken(state.text, state.cursor);
     if (slash) {
       const matches = completeSlash(slash.partial, deps.commands(), 50);
-      items = matches.map((c) => ({ value: `/${c.name}`, label: `/${c.name}${c.argumentHint ? ` ${c.argumentHint}` : ""}`, detail: c.description }));
-      range = slash;
-      kind = "slash";
-      selected = Math.min(selected, Math.max(0, items.length - 1));
-      if (items.length === 0) clear();
-      return;
+      return show(matches.map((c) => ({ value: `/${c.name}`, label: `/${c.name}${c.argumentHint ? ` ${c.argumentHint}` : ""}`, detail: c.description })), slash, "slash");
     }
     const mention = mentionToken(state.text, state.cursor);
     if (mention) {
-      const paths = files().suggest(mention.query, 15);
-      items = paths.map((p) => ({ value: mentionText(p), label: p }));
-      range = mention;
-      kind = "mention";
-      selected = Math.min(selected, Math.max(0, items.length - 1));
-      if (items.length === 0) clear();
-      return;
+      return show(files().suggest(mention.query, 15).map((p) => ({ value: mentionText(p), label: p })), mention, "mention");
     }
     clear();
   };

@@ -4,7 +4,7 @@ import type { AgentEvent } from "./agent.ts";
 import type { Conversation } from "./conversation.ts";
 import type { Usage } from "./models.ts";
 import type { PreparedRun } from "./prepare-run.ts";
-import { lineCount } from "./tool-display.ts";
+import { lineCount, patchLineCounts } from "./tool-display.ts";
 import { createStatusLine, statusLineInput, type StatusInfo, type StatusLine } from "./status-line.ts";
 
 export interface StatusTracker {
@@ -12,20 +12,6 @@ export interface StatusTracker {
   /** A turn's result message (for its API time). */
   turnDone(result: unknown): void;
   info(run: PreparedRun, conversation: Conversation, vimMode?: "NORMAL" | "INSERT"): StatusInfo;
-}
-
-function patchCounts(structured: unknown): { added: number; removed: number } {
-  const hunks = (structured as { structuredPatch?: Array<{ lines?: string[] }> } | undefined)?.structuredPatch;
-  if (!Array.isArray(hunks)) return { added: 0, removed: 0 };
-  let added = 0;
-  let removed = 0;
-  for (const hunk of hunks) {
-    for (const line of hunk.lines ?? []) {
-      if (line.startsWith("+")) added++;
-      else if (line.startsWith("-")) removed++;
-    }
-  }
-  return { added, removed };
 }
 
 export function createStatusTracker(started = performance.now()): StatusTracker {
@@ -42,7 +28,7 @@ export function createStatusTracker(started = performance.now()): StatusTracker 
         added += lineCount(s.content);
         return;
       }
-      const counts = patchCounts(s);
+      const counts = patchLineCounts((s as { structuredPatch?: unknown } | undefined)?.structuredPatch);
       added += counts.added;
       removed += counts.removed;
     },

@@ -26,7 +26,6 @@ import { mentionAttachments } from "./mention-files.ts";
 import { nextMode } from "./repl-modes.ts";
 import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
-import { renderMarkdown } from "./markdown-render.ts";
 import { historyRows } from "./repl-history-view.ts";
 import { createStatusTracker, startStatusLine, statusLineInput } from "./repl-status.ts";
 import type { StatusLine } from "./status-line.ts";
@@ -142,8 +141,8 @@ export async function runRepl(options: RunOptions): Promise<number> {
       },
     });
 
-  const prepare = async (runOptions: RunOptions): Promise<PreparedRun> => {
-    const prepared = await prepareRun(runOptions, (line) => print(c.yellow(line)), {
+  const prepare = (runOptions: RunOptions): Promise<PreparedRun> =>
+    prepareRun(runOptions, (line) => print(c.yellow(line)), {
       ask: createReplAsker({
         dialogs,
         cwd,
@@ -153,8 +152,6 @@ export async function runRepl(options: RunOptions): Promise<number> {
         print: (lines) => print(lines.map((l) => c.dim(l))),
       }),
     });
-    return prepared;
-  };
 
   const ready = (async () => {
     try {
@@ -182,10 +179,25 @@ export async function runRepl(options: RunOptions): Promise<number> {
     print(["", c.dim(`Resumed session ${prepared.session.id} (${prepared.session.history.length} messages).`)]);
   }
 
+  /** What the user sent, into the scrollback above what it leads to. */
+  const echo = (shown: string): void => print(["", ...shown.split("\n").map((line, i) => c.dim(`${i === 0 ? "> " : "  "}${line}`))]);
+
+  /** Runs a ! command or a built-in as the busy work: Esc aborts it, Enter queues meanwhile. */
+  const busyWith = async (work: (signal: AbortSignal) => Promise<void>): Promise<void> => {
+    const controller = new AbortController();
+    running = { controller };
+    try {
+      await work(controller.signal);
+    } finally {
+      running = undefined;
+      paint();
+    }
+  };
+
   const submitTurn = async (content: string | UserBlock[], shown: string): Promise<void> => {
     await ready;
     if (!conversation) return;
-    print(["", ...shown.split("\n").map((line, i) => c.dim(`${i === 0 ? "> " : "  "}${line}`))]);
+    echo(shown);
     const controller = new AbortController();
     const active: Running = { controller };
     running = active;
@@ -201,46 +213,35 @@ export async function runRepl(options: RunOptions): Promise<number> {
       clearInterval(ticker);
       running = undefined;
       refreshStatus();
-      paint();
     }
   };
 
   const act = async (text: string): Promise<void> => {
     const { text: expanded, images, pasted } = pastes.submit(text);
     history.add(text, pasted);
+    await ready;
     if (expanded.startsWith("!") && images.length === 0) {
-      await ready;
-      if (run && conversation) await runBang(expanded.slice(1), { cwd, conversation, run, print, color: terminal.color, signal: guard() });
+      const [prepared, talk] = [run, conversation];
+      if (prepared && talk) await busyWith((signal) => runBang(expanded.slice(1), { cwd, conversation: talk, run: prepared, print, color: terminal.color, signal }));
       return;
     }
     const found = findCommand(expanded, ALL_COMMANDS);
     if (found && images.length === 0) {
-      await ready;
       if (!run) return;
-      print(["", c.dim(`> ${expanded}`)]);
-      const controller = new AbortController();
-      running = { controller };
-      try {
-        await runCommand(found, { ...ctx, signal: controller.signal });
-      } catch (error) {
-        print(c.red(`/${found.command.name} failed: ${(error as Error).message}`));
-      } finally {
-        running = undefined;
-        paint();
-      }
+      echo(expanded);
+      await busyWith(async (signal) => {
+        try {
+          await runCommand(found, { ...ctx, signal });
+        } catch (error) {
+          print(c.red(`/${found.command.name} failed: ${(error as Error).message}`));
+        }
+      });
       return;
     }
-    await ready;
     const canRead = run?.setup.agent.session.canRead ?? (() => true);
     const attached = expanded.startsWith("/") ? [] : mentionAttachments(expanded, cwd, canRead).map((t): UserBlock => ({ type: "text", text: t }));
     const content: string | UserBlock[] = images.length === 0 && attached.length === 0 ? expanded : [...images, { type: "text", text: expanded }, ...attached];
     await submitTurn(content, text);
-  };
-
-  const guard = (): AbortSignal => {
-    const controller = new AbortController();
-    running = { controller };
-    return controller.signal;
   };
 
   let pumping = false;
@@ -251,7 +252,6 @@ export async function runRepl(options: RunOptions): Promise<number> {
       while (queue.length > 0 && exitCode === undefined) {
         const next = queue.splice(0, queue.length).join("\n");
         await act(next);
-        running = undefined;
       }
     } finally {
       pumping = false;
@@ -350,7 +350,6 @@ export async function runRepl(options: RunOptions): Promise<number> {
     run: () => run!,
     conversation: () => conversation!,
     print,
-    printMarkdown: (text) => print(renderMarkdown(text, { width: terminal.columns(), color: terminal.color })),
     dialogs,
     submit: (prompt, shown) => submitTurn(prompt, shown ?? (typeof prompt === "string" ? prompt : "(message)")),
     switchSession: async (how) => {
@@ -410,7 +409,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
   if (run) {
     await run.close();
     run.session.close();
-    if (run.session.transcriptPath && run.session.history.length + (conversation?.history.length ?? 0) > 0) {
+    if (run.session.transcriptPath && (conversation?.history.length ?? run.session.history.length) > 0) {
       process.stdout.write(c.dim(`Resume this session with: hone --resume ${run.session.id}\n`));
     }
   }

@@ -26,8 +26,9 @@ function readSettingsFile(path: string): { text: string; data: Record<string, un
 }
 
 async function writeSetting(path: string, text: string, keyPath: string[], value: unknown): Promise<void> {
-  const edits = modify(text.trim() === "" ? "{}\n" : text, keyPath, value, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-  await atomicWrite(path, new TextEncoder().encode(applyEdits(text.trim() === "" ? "{}\n" : text, edits)));
+  const base = text.trim() === "" ? "{}\n" : text;
+  const edits = modify(base, keyPath, value, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+  await atomicWrite(path, new TextEncoder().encode(applyEdits(base, edits)));
 }
 
 /** Sets one key (`["outputStyle"]`, `["permissions", "defaultMode"]`) in a settings file, keeping the rest. */

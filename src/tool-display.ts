@@ -1,7 +1,7 @@
 // How a tool call looks in the terminal: one line naming the call (`Bash(npm test)`), then a short
 // summary of its result (a few output lines, a count, or the diff of an edit).
 import { relative, isAbsolute } from "node:path";
-import type { ToolContent, ToolResult } from "./tool.ts";
+import { textOf, type ToolResult } from "./tool.ts";
 
 const MAX_ARG = 120;
 const PREVIEW_LINES = 3;
@@ -42,11 +42,6 @@ export function toolLabel(name: string, input: unknown, cwd: string): string {
   return arg === undefined ? name : `${name}(${oneLine(arg)})`;
 }
 
-export function contentText(content: ToolContent): string {
-  if (typeof content === "string") return content;
-  return content.map((block) => (block.type === "text" ? block.text : `[${block.type}]`)).join("\n");
-}
-
 /** Lines of a file's text; a final newline ends the last line rather than starting another. */
 export function lineCount(text: string): number {
   if (text === "") return 0;
@@ -62,6 +57,20 @@ function preview(text: string): string[] {
   if (lines.length === 1 && lines[0] === "") return ["(no output)"];
   const shown = lines.slice(0, PREVIEW_LINES);
   return lines.length > shown.length ? [...shown, `… +${lines.length - shown.length} lines`] : shown;
+}
+
+/** Lines an edit's hunks (the `diff` package's shape) add and remove. */
+export function patchLineCounts(hunks: unknown): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  if (!Array.isArray(hunks)) return { added, removed };
+  for (const hunk of hunks as Array<{ lines?: string[] }>) {
+    for (const line of hunk.lines ?? []) {
+      if (line.startsWith("+")) added++;
+      else if (line.startsWith("-")) removed++;
+    }
+  }
+  return { added, removed };
 }
 
 export interface ResultSummary {
@@ -81,7 +90,7 @@ function structuredOf(result: ToolResult): Record<string, unknown> | undefined {
 /** What is shown under the call line once the tool has finished. */
 export function summarizeResult(name: string, result: ToolResult): ResultSummary {
   // Error wrappers are for the model; the person sees the message.
-  const text = contentText(result.content).replace(/<\/?tool_use_error>/g, "");
+  const text = textOf(result.content).replace(/<\/?tool_use_error>/g, "");
   if (result.isError) return { lines: preview(text), isError: true };
   const s = structuredOf(result);
   if ((name === "Edit" || name === "MultiEdit" || name === "Write") && s) {
@@ -89,8 +98,7 @@ export function summarizeResult(name: string, result: ToolResult): ResultSummary
     if (name === "Write" && s.type === "create" && typeof s.content === "string") {
       return { lines: [`Wrote ${plural(lineCount(s.content), "line")}`], isError: false, created: s.content };
     }
-    const added = hunks.flatMap((h) => ((h as { lines?: string[] }).lines ?? []).filter((l) => l.startsWith("+"))).length;
-    const removed = hunks.flatMap((h) => ((h as { lines?: string[] }).lines ?? []).filter((l) => l.startsWith("-"))).length;
+    const { added, removed } = patchLineCounts(hunks);
     return { lines: [`Added ${plural(added, "line")}, removed ${plural(removed, "line")}`], isError: false, hunks };
   }
   if (name === "Read" && s && typeof s.file === "object" && s.file !== null) {

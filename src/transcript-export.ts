@@ -1,7 +1,7 @@
 // /export: the conversation as plain text a person can read or paste into an issue: prompts, answers,
 // tool calls with their inputs, and tool results (long ones cut).
 import type { Message } from "./messages.ts";
-import { contentText } from "./tool-display.ts";
+import { textOf } from "./tool.ts";
 
 const MAX_RESULT_LINES = 40;
 
@@ -29,7 +29,7 @@ export function exportText(history: readonly Message[]): string {
       for (const block of message.content) {
         if (block.type === "text") parts.push(indent(block.text, "> "));
         else if (block.type === "image") parts.push("> [image]");
-        else parts.push(indent(resultText(contentText(block.content)), block.is_error ? "  ⎿ error: " : "  ⎿ "));
+        else parts.push(indent(resultText(textOf(block.content)), block.is_error ? "  ⎿ error: " : "  ⎿ "));
       }
       continue;
     }
