@@ -68,6 +68,8 @@ export interface CompactCall {
   overflow?: boolean;
   /** Known prompt size (from an overflow error); measured otherwise. */
   preTokens?: number;
+  /** Summarise only this part of the history (see CompactRequest). */
+  range?: { from: number; to: number };
 }
 
 /**
@@ -82,7 +84,7 @@ export async function* compactInPlace(history: Message[], call: CompactCall, con
   const { compact } = await import("./compact.ts");
   const run = compact(
     history,
-    { trigger: call.trigger, custom: call.custom, overflow: call.overflow, preTokens, ratio: setup.meter.ratio },
+    { trigger: call.trigger, custom: call.custom, overflow: call.overflow, preTokens, ratio: setup.meter.ratio, ...(call.range ? { range: call.range } : {}) },
     {
       provider: config.provider,
       model: config.model,

@@ -15,6 +15,7 @@ import { SessionWriteError } from "./session.ts";
 import { findSubcommand } from "./subcommands.ts";
 import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
 import { VERSION } from "./version.ts";
+import type { EarlyTerminal } from "./repl-early.ts";
 
 const NO_KEY = `hone needs an Anthropic API key.
 Set one in your shell, then run hone again:
@@ -42,7 +43,7 @@ function setupErrorCode(error: unknown): number | undefined {
   return problem === "input" ? EXIT.usage : EXIT.error;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], early?: EarlyTerminal): Promise<number> {
   // A CLI run validates each schema a few times: interpreting beats compiling validators first.
   z.config({ jitless: true });
   // Inside the sandbox, hone itself relays the allowed-domains proxy onto a loopback port.
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     // Loaded only for the interactive session, so -p runs do not pay for the terminal UI.
-    return await (await import("./repl.ts")).runRepl(options);
+    return await (await import("./repl.ts")).runRepl(options, early);
   }
 
   let prepared: PreparedRun;

@@ -8,11 +8,33 @@ export const COMPACT_REQUEST_MARKER = "[hone: context summary request]";
 /** The first text block of the message that stands in for the summarised history starts with this. */
 export const COMPACT_SUMMARY_PREFIX = "[hone: earlier conversation summarised]";
 
+/**
+ * A summary of part of the conversation (the rewind menu): the opening lines of the user messages that
+ * bound it. `from`: the part starts at that message (else at the start); `before`: it ends just before it.
+ */
+export interface SummaryScope {
+  from?: string;
+  before?: string;
+}
+
+function scopeText(scope: SummaryScope): string {
+  if (scope.from !== undefined && scope.before !== undefined) {
+    return `\n\nSummarise only the part of the conversation from the user message that begins "${scope.from}" up to, not including, the user message that begins "${scope.before}". Everything else stays in the context word for word: leave it out of the summary.`;
+  }
+  if (scope.from !== undefined) {
+    return `\n\nSummarise only the conversation from the user message that begins "${scope.from}" to the end. Everything before that message stays in the context word for word: leave it out of the summary.`;
+  }
+  if (scope.before !== undefined) {
+    return `\n\nSummarise only the conversation before the user message that begins "${scope.before}". That message and everything after it stay in the context word for word: leave them out of the summary.`;
+  }
+  return "";
+}
+
 /** Asks for the summary; `custom` is what the user typed after /compact. */
-export function summaryInstruction(custom?: string): string {
+export function summaryInstruction(custom?: string, scope: SummaryScope = {}): string {
   const extra = custom?.trim() ? `\n\nThe user asked for this summary with these instructions, which take precedence:\n${custom.trim()}` : "";
   return `${COMPACT_REQUEST_MARKER}
-The conversation so far is about to be replaced by a summary so the work can go on in a fresh context. Write that summary now. Do not call any tools: answer with text only.
+The conversation so far is about to be replaced by a summary so the work can go on in a fresh context. Write that summary now. Do not call any tools: answer with text only.${scopeText(scope)}
 
 If the conversation starts with an earlier summary, carry forward everything in it that still matters and add what happened since. Update it; do not summarise it again from scratch.
 
@@ -28,9 +50,10 @@ Use these sections, in this order, and be specific (file paths, function names, 
 Put the whole summary inside <summary></summary>.${extra}`;
 }
 
-/** Opens the message that replaces the summarised history. */
-export function summaryPreamble(transcriptPath: string | undefined): string {
-  const where = transcriptPath ? ` The full earlier conversation is saved in ${transcriptPath} if an exact detail is needed.` : "";
+/** Opens the message that replaces the summarised history (`later`: the messages since the ones kept above). */
+export function summaryPreamble(transcriptPath: string | undefined, part: "earlier" | "later" = "earlier"): string {
+  const where = transcriptPath ? ` The full conversation is saved in ${transcriptPath} if an exact detail is needed.` : "";
+  const replaced = part === "later" ? "the messages after the ones above were replaced by the summary below" : "the earlier messages were replaced by the summary below";
   return `${COMPACT_SUMMARY_PREFIX}
-This session continues earlier work. To free context space, the earlier messages were replaced by the summary below.${where} Continue the work from where it stopped; do not ask the user to repeat anything.`;
+This session continues earlier work. To free context space, ${replaced}.${where} Continue the work from where it stopped; do not ask the user to repeat anything.`;
 }

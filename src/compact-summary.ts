@@ -114,16 +114,26 @@ function isSystemOnly(text: string): boolean {
 
 /** Collects the user's messages and loaded skills from the part of the history being summarised. */
 export function collectCarried(summarised: readonly Message[]): Carried {
-  const carried = parseCarried(summarised[0]);
+  const requests: string[] = [];
   const calls = toolCallsById(summarised);
   // Oldest first while collecting (parseCarried lists the newest first), reversed at the end.
-  const skills = new Map(carried.skills.toReversed().map((s) => [s.name, s.text]));
-  for (const [index, message] of summarised.entries()) {
+  const skills = new Map<string, string>();
+  for (const message of summarised) {
     if (message.role !== "user") continue;
-    // A previous summary message: its first block was parsed above; what follows it was a user message merged in.
-    const blocks = index === 0 && isCompactSummary(message) ? userBlocks(message.content).slice(1) : userBlocks(message.content);
+    let blocks = userBlocks(message.content);
+    // An earlier summary (first, or in the middle after "Summarize from here"): what it carried is carried
+    // again; what follows its own block was a user message merged in.
+    if (isCompactSummary(message)) {
+      const earlier = parseCarried(message);
+      requests.push(...earlier.requests);
+      for (const skill of earlier.skills.toReversed()) {
+        skills.delete(skill.name);
+        skills.set(skill.name, skill.text);
+      }
+      blocks = blocks.slice(1);
+    }
     const text = blocks.map((b) => (b.type === "text" ? b.text : "")).filter((t) => t.trim() !== "" && !isSystemOnly(t)).join("\n");
-    if (text !== "") carried.requests.push(text);
+    if (text !== "") requests.push(text);
     for (const block of blocks) {
       if (block.type !== "tool_result" || block.is_error) continue;
       const call = calls.get(block.tool_use_id);
@@ -133,8 +143,7 @@ export function collectCarried(summarised: readonly Message[]): Carried {
       skills.set(name, resultText(block));
     }
   }
-  carried.skills = [...skills].reverse().map(([name, text]) => ({ name, text }));
-  return carried;
+  return { requests, skills: [...skills].reverse().map(([name, text]) => ({ name, text })) };
 }
 
 /** The first message and the newest ones verbatim, as many as fit; the rest are left to the summary. */
@@ -160,11 +169,13 @@ export interface SummaryParts {
   /** Extra context from SessionStart hooks fired for the compaction. */
   context?: string[];
   transcriptPath?: string;
+  /** "later": the summary follows earlier messages kept word for word (the rewind menu's "Summarize from here"). */
+  part?: "earlier" | "later";
 }
 
 /** The message that stands in for the summarised history. */
 export function summaryMessage(parts: SummaryParts): Message {
-  const sections = [summaryPreamble(parts.transcriptPath), `<summary>\n${escape(parts.summary)}\n</summary>`];
+  const sections = [summaryPreamble(parts.transcriptPath, parts.part), `<summary>\n${escape(parts.summary)}\n</summary>`];
   const { kept, omitted } = keptRequests(parts.carried.requests);
   if (kept.length > 0) {
     const note = omitted > 0 ? ` (${omitted} earlier message(s) in between are covered by the summary)` : "";

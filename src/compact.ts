@@ -3,7 +3,7 @@
 // The summary request resends the conversation unchanged (its prefix is a cache read) when it fits the
 // window, and a flattened, clipped copy when it does not. PreCompact hooks may block; SessionStart
 // hooks (source "compact") may add context to the new history.
-import { assistantText, type AssistantMessage, type Message, type TextBlock } from "./messages.ts";
+import { assistantText, userBlocks, type AssistantMessage, type Message, type TextBlock } from "./messages.ts";
 import { callModel, type CallEvent } from "./model-call.ts";
 import type { ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
 import type { FailureInfo, RetryPolicy } from "./retry.ts";
@@ -12,7 +12,7 @@ import type { ToolSchema } from "./tool.ts";
 import type { CompactPolicy } from "./compact-policy.ts";
 import { charsOf, estimateContext, estimateTokens, fixedChars } from "./compact-estimate.ts";
 import { chooseCut, clearOldToolResults, isCompactSummary, lastTurnStart } from "./compact-cut.ts";
-import { summaryInstruction } from "./compact-prompt.ts";
+import { summaryInstruction, type SummaryScope } from "./compact-prompt.ts";
 import { collectCarried, compactedHistory, extractSummary, flattenedRequest, inPlaceRequest, summaryMessage } from "./compact-summary.ts";
 
 export type CompactTrigger = "auto" | "manual";
@@ -45,6 +45,10 @@ export interface CompactRequest {
   preTokens: number;
   /** Tokens per character observed on the last request. */
   ratio: number;
+  /** Summarise only history[from, to) and keep the rest word for word (the rewind menu's targeted
+   * summaries); both must be turn starts or the ends. Without it: everything (manual) or all but the
+   * newest turns (auto). */
+  range?: { from: number; to: number };
 }
 
 export type CompactOutcome =
@@ -102,6 +106,20 @@ function autoCut(history: Message[], policy: CompactPolicy, ratio: number): numb
   return charsOf(history, newest) * ratio <= policy.threshold * NEWEST_TURN_SHARE ? newest : cut;
 }
 
+/** The opening of a user message's text, to name where a targeted summary starts or stops. */
+function openingOf(message: Message | undefined): string | undefined {
+  if (!message || message.role !== "user") return undefined;
+  const text = userBlocks(message.content).find((b) => b.type === "text")?.text ?? "";
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
+}
+
+function scopeOf(history: readonly Message[], from: number, to: number): SummaryScope {
+  const start = from > 0 ? openingOf(history[from]) : undefined;
+  const end = to < history.length ? openingOf(history[to]) : undefined;
+  return { ...(start !== undefined ? { from: start } : {}), ...(end !== undefined ? { before: end } : {}) };
+}
+
 export async function* compact(history: Message[], request: CompactRequest, ctx: CompactContext, signal: AbortSignal): AsyncGenerator<CallEvent, CompactOutcome> {
   const notices: string[] = [];
   if (ctx.hooks?.has("PreCompact")) {
@@ -119,8 +137,9 @@ export async function* compact(history: Message[], request: CompactRequest, ctx:
   }
 
   // /compact asks for the most room: everything is summarised (the user's messages are carried verbatim).
-  const cut = request.trigger === "manual" ? history.length : autoCut(history, ctx.policy, request.ratio);
-  const instruction = summaryInstruction(request.custom);
+  const { from, to } = request.range ?? { from: 0, to: request.trigger === "manual" ? history.length : autoCut(history, ctx.policy, request.ratio) };
+  const summarised = history.slice(from, to);
+  const instruction = summaryInstruction(request.custom, request.range ? scopeOf(history, from, to) : {});
   const base = { model: ctx.model, system: ctx.system, maxTokens: summaryMaxTokens(ctx), thinking: ctx.thinking };
   const fitsWhole = !request.overflow && request.preTokens + estimateTokens(instruction) + base.maxTokens <= ctx.policy.window;
   let reply: AssistantMessage | undefined;
@@ -133,7 +152,7 @@ export async function* compact(history: Message[], request: CompactRequest, ctx:
     // Half the room left after the reply, in characters at the observed ratio, minus the system prompt.
     const room = Math.max(Math.min(4000, ctx.policy.window * 0.25), (ctx.policy.window - base.maxTokens) * 0.5);
     const maxChars = Math.floor(room / request.ratio) - JSON.stringify(ctx.system).length;
-    const call = yield* summaryCall(ctx, { ...base, tools: [], messages: flattenedRequest(history.slice(0, cut), instruction, maxChars) }, signal);
+    const call = yield* summaryCall(ctx, { ...base, tools: [], messages: flattenedRequest(summarised, instruction, maxChars) }, signal);
     if (!call.ok) return { ok: false, message: `The summary request failed: ${call.failure.message}`, failure: call.failure, notices };
     reply = call.message;
   }
@@ -148,11 +167,12 @@ export async function* compact(history: Message[], request: CompactRequest, ctx:
   }
   const message = summaryMessage({
     summary,
-    carried: collectCarried(history.slice(0, cut)),
+    carried: collectCarried(summarised),
     instructions: ctx.instructions?.(),
     context,
     transcriptPath: ctx.transcriptPath,
+    part: from > 0 ? "later" : "earlier",
   });
-  const next = compactedHistory(message, history.slice(cut));
+  const next = [...history.slice(0, from), ...compactedHistory(message, history.slice(to))];
   return { ok: true, kind: "summary", history: next, preTokens: request.preTokens, postTokens: estimate(next), reply, notices };
 }

@@ -5,6 +5,7 @@
 import { runAgent, type AgentEvent, type AgentOutcome } from "./agent.ts";
 import { killAllShells } from "./background-shells.ts";
 import { parseBuiltin } from "./builtin-commands.ts";
+import type { CompactAsk } from "./headless-commands.ts";
 import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
 import { EXIT } from "./exit-codes.ts";
 import { clearSkillGrants } from "./skill-grants.ts";
@@ -64,6 +65,8 @@ export interface Conversation {
   readonly ledger: Ledger;
   readonly env: wire.Envelope;
   turn(content: string | UserBlock[], signal: AbortSignal): Promise<TurnResult>;
+  /** Compacts now: /compact's instructions, or a summary of only part of the history (the rewind menu). */
+  compact(ask: CompactAsk, signal: AbortSignal): Promise<{ ok: boolean; text: string }>;
   /** Adds a user message without asking the model (stream-json `shouldQuery: false`). */
   append(content: string | UserBlock[]): void;
   /** Stops background shells and fires SessionEnd. */
@@ -310,6 +313,10 @@ export function createConversation(options: ConversationOptions): Conversation {
     ledger,
     env,
     turn,
+    async compact(ask, signal) {
+      const { compactCommand } = await import("./headless-commands.ts");
+      return await compactCommand(ask, { setup, session, history, ledger, signal, onEvent });
+    },
     append(content) {
       history = withPrompt(history, content);
       session.recordPrompt(content);

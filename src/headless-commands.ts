@@ -48,11 +48,18 @@ export function reportedTokens(agent: AgentConfig, history: Message[]): number |
   return anchor.tokens;
 }
 
-async function compactCommand(args: string, ctx: CommandContext): Promise<CommandOutcome> {
+/** What a compaction is asked to do: /compact's instructions, and optionally only part of the history. */
+export interface CompactAsk {
+  custom?: string;
+  range?: { from: number; to: number };
+}
+
+/** /compact, and the rewind menu's targeted summaries: compacts `ctx.history` in place. */
+export async function compactCommand(ask: CompactAsk, ctx: CommandContext): Promise<CommandOutcome> {
   if (ctx.history.length === 0) return { ok: false, text: "There is nothing to compact yet: this session has no messages. Use /compact with --resume or --continue." };
   const agent = ctx.setup.agent;
   const tools = createSchemaList(agent.tools, agent.session.loadedTools)();
-  const run = compactInPlace(ctx.history, { trigger: "manual", ...(args ? { custom: args } : {}) }, agent, tools, undefined, ctx.signal);
+  const run = compactInPlace(ctx.history, { trigger: "manual", ...(ask.custom ? { custom: ask.custom } : {}), ...(ask.range ? { range: ask.range } : {}) }, agent, tools, undefined, ctx.signal);
   let compacted: Extract<AgentEvent, { type: "compacted" }> | undefined;
   for (;;) {
     const next = await run.next();
@@ -64,7 +71,8 @@ async function compactCommand(args: string, ctx: CommandContext): Promise<Comman
     ctx.onEvent(next.value);
   }
   if (!compacted) return { ok: false, text: "The conversation was not compacted." };
-  return { ok: true, text: `Compacted the conversation: about ${compacted.preTokens} tokens before, ${compacted.postTokens} after.` };
+  const what = ask.range ? "Summarised that part of the conversation" : "Compacted the conversation";
+  return { ok: true, text: `${what}: about ${compacted.preTokens} tokens before, ${compacted.postTokens} after.` };
 }
 
 function costCommand(ctx: CommandContext): CommandOutcome {
@@ -82,7 +90,7 @@ function costCommand(ctx: CommandContext): CommandOutcome {
 export async function runBuiltin(command: { name: BuiltinCommand; args: string }, ctx: CommandContext): Promise<CommandOutcome> {
   switch (command.name) {
     case "compact":
-      return compactCommand(command.args, ctx);
+      return compactCommand(command.args ? { custom: command.args } : {}, ctx);
     case "cost":
       return costCommand(ctx);
     case "context":

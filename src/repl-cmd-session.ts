@@ -4,7 +4,8 @@ import { writeFileSync } from "node:fs";
 import { resolve, relative } from "node:path";
 import { truncateToWidth } from "./ansi-text.ts";
 import type { ReplCommand, ReplContext } from "./repl-commands.ts";
-import { listRewindPoints, rewindCode, rewindConversation, type RewindPoint } from "./rewind.ts";
+import { listRewindPoints, messagesBefore, rewindCode, rewindConversation, type RewindPoint } from "./rewind.ts";
+import { isTurnStart } from "./compact-cut.ts";
 import { projectSessions, summarize } from "./session-store.ts";
 import { firstLine, localTime } from "./sessions-command.ts";
 import { exportText } from "./transcript-export.ts";
@@ -78,9 +79,15 @@ async function rewind(ctx: ReplContext): Promise<void> {
     { value: "both", label: "Code and conversation" },
     { value: "conversation", label: "Conversation only" },
     { value: "code", label: "Code only" },
+    { value: "summarize-from", label: "Summarize from here", hint: "this prompt and everything after it become a summary" },
+    { value: "summarize-to", label: "Summarize up to here", hint: "everything before this prompt becomes a summary" },
     { value: "never", label: "Never mind" },
   ]);
   if (!how || how === "never") return;
+  if (how === "summarize-from" || how === "summarize-to") {
+    await summarizePart(ctx, path, point, how === "summarize-from" ? "from" : "to");
+    return;
+  }
   if (how !== "conversation") {
     const code = rewindCode(path, point);
     const names = [...code.restored, ...code.removed].map((f) => relative(ctx.cwd, f));
@@ -92,6 +99,29 @@ async function rewind(ctx: ReplContext): Promise<void> {
     ctx.setInput(point.text);
     ctx.print(`Rewound the conversation to before prompt ${point.number}; its text is back in the prompt box.`);
   }
+}
+
+/** The rewind menu's targeted summaries: the part from `point` on, or the part before it. */
+async function summarizePart(ctx: ReplContext, path: string, point: RewindPoint, part: "from" | "to"): Promise<void> {
+  const conversation = ctx.conversation();
+  const history = conversation.history;
+  const at = messagesBefore(path, point);
+  // The transcript and the live conversation agree unless something was appended meanwhile: check the
+  // cut lands on this prompt before summarising anything.
+  const lands = history[at]?.role === "user" && isTurnStart(history, at);
+  if (!lands) {
+    ctx.print(`Could not find prompt ${point.number} in the conversation as it stands; nothing was summarised.`);
+    return;
+  }
+  if (part === "to" && at === 0) {
+    ctx.print("Nothing comes before the first prompt, so there is nothing to summarise up to it.");
+    return;
+  }
+  const range = part === "from" ? { from: at, to: history.length } : { from: 0, to: at };
+  ctx.print(part === "from" ? `Summarising prompt ${point.number} and everything after it…` : `Summarising everything before prompt ${point.number}…`);
+  const outcome = await conversation.compact({ range }, ctx.signal);
+  ctx.print(outcome.text);
+  ctx.refreshStatus();
 }
 
 function exportConversation(args: string, ctx: ReplContext): void {

@@ -15,14 +15,16 @@ export interface FrameState {
   color: boolean;
   turnRows: string[];
   queued: readonly string[];
-  input: PromptInput;
-  completion: CompletionMenu;
+  input: Pick<PromptInput, "editor" | "search" | "vim">;
+  completion: Pick<CompletionMenu, "rows">;
   mode: PermissionMode;
   hint?: string;
   statusLines: readonly string[];
 }
 
 const PROMPT = "❯ ";
+/** The footer's hint until the run (settings, session, servers) is prepared. */
+export const STARTING_HINT = "starting…";
 const CONTINUATION = "  ";
 
 export function composeFrame(state: FrameState): LiveFrame {
@@ -62,4 +64,10 @@ export function composeFrame(state: FrameState): LiveFrame {
   }
   for (const line of state.statusLines) rows.push(truncateToWidth(line, width));
   return { rows, cursor };
+}
+
+/** The frame before anything is typed or loaded: main.ts draws it while the rest of the program loads. */
+export function startingFrame(width: number, color: boolean): LiveFrame {
+  const input = { editor: { text: "", cursor: 0 }, search: undefined, vim: undefined };
+  return composeFrame({ width, color, turnRows: [], queued: [], input, completion: { rows: () => [] }, mode: "default", hint: STARTING_HINT, statusLines: [] });
 }

@@ -16,7 +16,8 @@ import { findCommand, runCommand, type ReplContext } from "./repl-commands.ts";
 import { createDialogs } from "./repl-dialogs.ts";
 import { createPromptInput, type InputAction } from "./repl-input.ts";
 import { createTurnView, type TurnView } from "./repl-view.ts";
-import { composeFrame } from "./repl-frame.ts";
+import { composeFrame, STARTING_HINT } from "./repl-frame.ts";
+import type { EarlyTerminal } from "./repl-early.ts";
 import { createCompletionMenu } from "./repl-completion.ts";
 import { openInputHistory } from "./input-history.ts";
 import { createPasteStore } from "./paste-store.ts";
@@ -27,6 +28,7 @@ import { nextMode } from "./repl-modes.ts";
 import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
 import { historyRows } from "./repl-history-view.ts";
+import { createIdleCollector } from "./idle-collect.ts";
 import { createStatusTracker, startStatusLine, statusLineInput } from "./repl-status.ts";
 import type { StatusLine } from "./status-line.ts";
 
@@ -35,10 +37,11 @@ interface Running {
   view?: TurnView;
 }
 
-export async function runRepl(options: RunOptions): Promise<number> {
+/** `early`: the terminal main.ts opened, with the starting frame already on it. */
+export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promise<number> {
   const env = process.env;
-  const terminal = openTerminal(process.stdin, process.stdout, env);
-  const screen = createScreen({ write: terminal.write, columns: terminal.columns, rows: terminal.rows });
+  const terminal = early?.terminal ?? openTerminal(process.stdin, process.stdout, env);
+  const screen = early?.screen ?? createScreen({ write: terminal.write, columns: terminal.columns, rows: terminal.rows });
   const c = createColors(terminal.color);
   const cwd = process.cwd();
   const history = openInputHistory(env, cwd, { onError: (message) => print([c.yellow(`hone: prompt history: ${message}`)]) });
@@ -51,6 +54,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
   let statusLines: string[] = [];
   let statusLine: StatusLine | undefined;
   const tracker = createStatusTracker();
+  const idle = createIdleCollector();
   const queue: string[] = [];
   let exitCode: number | undefined;
   let bypassAllowed = false;
@@ -82,7 +86,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
       input,
       completion,
       mode: run?.setup.permissions.mode ?? "default",
-      hint: hint ?? (run ? undefined : "starting…"),
+      hint: hint ?? (run ? undefined : STARTING_HINT),
       statusLines,
     });
   const paint = (): void => screen.setLive(compose);
@@ -154,6 +158,8 @@ export async function runRepl(options: RunOptions): Promise<number> {
     });
 
   const ready = (async () => {
+    // Prepared after this function has drawn the first frame (its synchronous part takes a few ms).
+    await null;
     try {
       run = await prepare(options);
       bypassAllowed = options.allowBypass || run.setup.permissions.mode === "bypassPermissions";
@@ -201,6 +207,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
     const controller = new AbortController();
     const active: Running = { controller };
     running = active;
+    idle.busy();
     active.view = createTurnView({ commit: (lines) => print(lines), width: terminal.columns, color: terminal.color, cwd });
     const ticker = setInterval(paint, 100);
     try {
@@ -212,6 +219,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
     } finally {
       clearInterval(ticker);
       running = undefined;
+      idle.settled();
       refreshStatus();
     }
   };
@@ -317,6 +325,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
   };
 
   function onKey(key: Key): void {
+    idle.nudge();
     const action = input.key(key);
     if (action) handle(action);
     paint();
@@ -397,6 +406,7 @@ export async function runRepl(options: RunOptions): Promise<number> {
   screen.flush();
 
   const code = await exited;
+  idle.stop();
   statusLine?.stop();
   stopKeys.detach();
   stopResize();

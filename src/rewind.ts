@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { readCheckpoints, restoreCheckpoint, type RestoreResult } from "./file-history.ts";
 import { openTranscript, readTranscript } from "./session-file.ts";
 import { sessionFolder } from "./session-store.ts";
-import { activeBranch, isPrompt, promptText, type RewindEntry } from "./transcript.ts";
+import { activeBranch, conversationFrom, isPrompt, promptText, type RewindEntry } from "./transcript.ts";
 
 export interface RewindPoint {
   /** 1-based position among the prompts on the active branch. */
@@ -40,6 +40,16 @@ export function listRewindPoints(transcriptPath: string): RewindPoint[] {
       const files = cp ? [...cp.files.map((f) => f.path), ...(cp.skipped ?? [])] : [];
       return { number: i + 1, uuid: entry.uuid, parentUuid: entry.parentUuid, timestamp: entry.timestamp, text: promptText(entry), files };
     });
+}
+
+/**
+ * How many messages of the conversation come before `point`'s prompt: where a summary "from here" starts
+ * or one "up to here" ends. Read from the transcript as a rewind would see it, without writing anything.
+ */
+export function messagesBefore(transcriptPath: string, point: Pick<RewindPoint, "parentUuid">): number {
+  const { entries } = readTranscript(transcriptPath);
+  const marker: RewindEntry = { type: "rewind", leafUuid: point.parentUuid, sessionId: basename(transcriptPath, ".jsonl"), timestamp: new Date(0).toISOString() };
+  return conversationFrom([...entries, marker]).history.length;
 }
 
 /**

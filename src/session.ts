@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { honeHome, type Env } from "./config-dir.ts";
-import type { AssistantMessage, Message, ToolResultBlock, UserBlock } from "./messages.ts";
+import { userBlocks, type AssistantMessage, type Message, type ToolResultBlock, type UserBlock } from "./messages.ts";
+import { isCompactSummary } from "./compact-cut.ts";
 import { openTranscript, readTranscript, type TranscriptWriter } from "./session-file.ts";
 import { cleanupSessions, findSession, isUuid, latestSession, sessionFolder, transcriptPath } from "./session-store.ts";
 import { activeBranch, assistantEntries, compactBoundaryEntry, conversationFrom, userEntry, type CompactBoundaryEntry, type EntryContext, type TranscriptEntry } from "./transcript.ts";
@@ -157,12 +158,19 @@ export function openSession(request: SessionRequest): Session {
       const boundary = compactBoundaryEntry(ctx, parent, meta);
       const batch: TranscriptEntry[] = [boundary];
       let last: string = boundary.uuid;
-      for (const [index, message] of history.entries()) {
+      for (const message of history) {
         if (message.role === "user") {
-          const entry = userEntry(ctx, last, message.content);
-          if (index === 0) entry.isCompactSummary = true;
-          batch.push(entry);
-          last = entry.uuid;
+          // A summary is its own entry (not a prompt to rewind to); a prompt merged after it gets its own.
+          const whole = message.content;
+          const blocks = userBlocks(whole);
+          const parts = isCompactSummary(message) ? [blocks.slice(0, 1), blocks.slice(1)] : [whole];
+          for (const [part, content] of parts.entries()) {
+            if (part === 1 && content.length === 0) continue;
+            const entry = userEntry(ctx, last, content);
+            if (parts.length === 2 && part === 0) entry.isCompactSummary = true;
+            batch.push(entry);
+            last = entry.uuid;
+          }
           continue;
         }
         // Kept replies get fresh ids and no usage: they were paid for (and counted) when first received.

@@ -29,8 +29,9 @@ export interface Terminal {
   /** Key bytes as they arrive; returns a function that stops listening. */
   onData(listener: (chunk: string) => void): () => void;
   onResize(listener: () => void): () => void;
-  /** Raw mode and bracketed paste on (again, after a prompt library or a child process had the terminal). */
-  enterRaw(): void;
+  /** Raw mode and bracketed paste on (again, after a prompt library or a child process had the terminal).
+   * With `listen` false, keys stay queued in the tty until a later call listens (the program is loading). */
+  enterRaw(listen?: boolean): void;
   /** The terminal back to how it was found; safe to call more than once. */
   restore(): void;
 }
@@ -77,11 +78,11 @@ export function openTerminal(input: TerminalInput, output: TerminalOutput, env: 
       output.on("resize", listener);
       return () => output.off("resize", listener);
     },
-    enterRaw() {
+    enterRaw(listen = true) {
       restored = false;
       if (input.isTTY) input.setRawMode?.(true);
       raw = input.isTTY === true;
-      input.resume();
+      if (listen) input.resume();
       write(PASTE_ON);
     },
     restore,

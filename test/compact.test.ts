@@ -223,6 +223,51 @@ describe("the compacted history", () => {
     expect(lastText(flat.requests[0]!)).toContain("on it");
   });
 
+  test("a summary from a prompt on keeps everything before it word for word and summarises the rest", async () => {
+    const head = [prompt("FIRST: set up the project"), say("set up"), prompt("SECOND: add the parser"), say("parser added")];
+    const history = [...head, prompt("THIRD: refactor the parser\nwith details"), say("refactoring"), prompt("FOURTH: test it"), say("tested")];
+    const provider = new ScriptedProvider([SUMMARY]);
+    const { outcome } = await run(history, { trigger: "manual", range: { from: 4, to: history.length } }, context(provider));
+    const next = okHistory(outcome);
+    expect(next.slice(0, 4)).toEqual(head);
+    expect(next).toHaveLength(5);
+    const summary = userBlocks(next[4]!.content as string).map((b) => (b.type === "text" ? b.text : "")).join("\n");
+    expect(isCompactSummary(next[4])).toBe(true);
+    expect(summary).toContain("refactor the parser");
+    expect(summary).toContain("FOURTH: test it");
+    expect(summary).not.toContain("FIRST: set up");
+    expect(summary).toContain("the messages after the ones above were replaced");
+    // The request names where the part starts, by its first line.
+    const instruction = lastText(provider.requests[0]!);
+    expect(instruction).toContain(COMPACT_REQUEST_MARKER);
+    expect(instruction).toContain('from the user message that begins "THIRD: refactor the parser" to the end');
+  });
+
+  test("a summary up to a prompt replaces only what came before it, and that prompt stays verbatim", async () => {
+    const tail = [prompt("THIRD: refactor the parser"), say("refactoring")];
+    const history = [prompt("FIRST: set up the project"), say("set up"), prompt("SECOND: add the parser"), say("parser added"), ...tail];
+    const provider = new ScriptedProvider([SUMMARY]);
+    const { outcome } = await run(history, { trigger: "manual", range: { from: 0, to: 4 } }, context(provider));
+    const next = okHistory(outcome);
+    expect(next).toHaveLength(2);
+    expect(firstText(next)).toContain("SECOND: add the parser");
+    expect(firstText(next).endsWith("THIRD: refactor the parser")).toBe(true);
+    expect(next[1]).toEqual(tail[1]!);
+    expect(lastText(provider.requests[0]!)).toContain('before the user message that begins "THIRD: refactor the parser"');
+  });
+
+  test("a later compaction carries what a mid-history summary carried, not its text as a request", async () => {
+    const history = [prompt("FIRST: set up the project"), say("set up"), prompt("SECOND: add the parser"), say("parser added")];
+    const fromSecond = okHistory((await run(history, { trigger: "manual", range: { from: 2, to: 4 } }, context(new ScriptedProvider([SUMMARY])))).outcome);
+    expect(fromSecond).toHaveLength(3);
+    expect(isCompactSummary(fromSecond[2])).toBe(true);
+    const whole = okHistory((await run(fromSecond, { trigger: "manual" }, context(new ScriptedProvider([SUMMARY])))).outcome);
+    const carried = firstText(whole);
+    expect(carried).toContain("<user-message>\nFIRST: set up the project\n</user-message>");
+    expect(carried).toContain("<user-message>\nSECOND: add the parser\n</user-message>");
+    expect(carried.split(COMPACT_SUMMARY_PREFIX)).toHaveLength(2);
+  });
+
   test("SessionStart context, instruction files and the transcript path go into the summary message", async () => {
     const provider = new ScriptedProvider([SUMMARY]);
     const hooks = new StubHooks({ SessionStart: { context: ["branch is feature/x"], notices: ["hook ran"] } });

@@ -205,14 +205,14 @@ async function turnOver(pane: BenchPane, answer: string, from: number): Promise<
 export interface TurnFigures {
   /** VmRSS (MB) right after every 10th turn. */
   samples: Array<{ turn: number; mb: number }>;
-  /** VmRSS (MB) after turns 1, 100, 300 and 500, once the process sat idle for SETTLE_MS. */
+  /** VmRSS (MB) after turns 1, 100, 200, ... 500, once the process sat idle for SETTLE_MS. */
   settled: Array<{ turn: number; mb: number }>;
   turns: number;
   /** The turns' own time (the idle waits left out). */
   turnsMs: number;
 }
 
-export const CHECKPOINTS = [1, 100, 300, 500];
+export const CHECKPOINTS = [1, 100, 200, 300, 400, 500];
 // Bun collects garbage lazily: right after a turn, RSS still holds that turn's request buffers. After a
 // couple of idle seconds it has settled (measured: it stops moving within about 1 s).
 export const SETTLE_MS = 2000;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { COMPACT_REQUEST_MARKER, COMPACT_SUMMARY_PREFIX } from "../../src/compact-prompt.ts";
 import { reply, startMockApi, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
 import { messagesText, replHarness, TESTED_COMMANDS } from "../support/repl-commands-fixture.ts";
+import { press } from "../support/repl-checks.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 import { sessionFiles, tempHome } from "../support/sessions.ts";
 import { hasTmux } from "../support/tmux.ts";
@@ -156,6 +157,64 @@ describe.skipIf(!hasTmux())("REPL session commands", () => {
     expect(messagesText(request)).toContain("the ALPHA prompt");
     expect(messagesText(request)).not.toContain("tool_use");
   });
+
+  test("/rewind's Summarize up to here and Summarize from here replace only that part of the conversation", async () => {
+    const repl = await start({
+      steps: [
+        reply(text("alpha done")),
+        reply(text("beta done")),
+        reply(text("gamma done")),
+        reply(text("<summary>EARLY-SUMMARY of alpha</summary>")),
+        reply(text("delta done")),
+        reply(text("<summary>LATE-SUMMARY of gamma and delta</summary>")),
+        reply(text("epsilon done")),
+      ],
+    });
+    const { t, api } = repl;
+    await repl.prompt("the ALPHA prompt", "alpha done");
+    await repl.prompt("the BETA prompt", "beta done");
+    await repl.prompt("the GAMMA prompt", "gamma done");
+    const rewindTo = async (prompt: string, choice: string): Promise<void> => {
+      repl.send("/rewind");
+      await t.waitFor("Rewind to just before which prompt?");
+      await press(t, "Down", `● ${prompt}`);
+      await press(t, "Enter", "Restore what?");
+      for (const option of ["Conversation only", "Code only", "Summarize from here", "Summarize up to here"]) {
+        await press(t, "Down", `● ${option}`);
+        if (option === choice) break;
+      }
+      t.keys("Enter");
+    };
+
+    // Up to BETA: ALPHA and its answer become a summary, BETA on stays word for word.
+    await rewindTo("2. the BETA prompt", "Summarize up to here");
+    await t.waitFor("Summarised that part of the conversation", { history: true });
+    const early = api.requests.at(-1)!;
+    expect(isSummaryRequest(early)).toBe(true);
+    expect(messagesText(early)).toContain('before the user message that begins \\"the BETA prompt\\"');
+    await repl.prompt("the DELTA prompt", "delta done");
+    const afterEarly = api.requests.at(-1)!;
+    const [first, ...rest] = afterEarly.body.messages;
+    expect(JSON.stringify(first)).toContain(COMPACT_SUMMARY_PREFIX);
+    expect(JSON.stringify(first)).toContain("EARLY-SUMMARY of alpha");
+    expect(JSON.stringify(first)).toContain("the BETA prompt");
+    expect(JSON.stringify(rest)).not.toContain("alpha done");
+    expect(JSON.stringify(rest)).toContain("beta done");
+    expect(afterEarly.body.messages).toHaveLength(5);
+
+    // From GAMMA: BETA stays, GAMMA and DELTA become a summary the next prompt follows.
+    await rewindTo("2. the GAMMA prompt", "Summarize from here");
+    await t.waitFor((s) => s.split("Summarised that part of the conversation").length === 3, { history: true });
+    expect(messagesText(api.requests.at(-1)!)).toContain('from the user message that begins \\"the GAMMA prompt\\" to the end');
+    await repl.prompt("the EPSILON prompt", "epsilon done");
+    const afterLate = api.requests.at(-1)!;
+    expect(afterLate.body.messages).toHaveLength(3);
+    const last = JSON.stringify(afterLate.body.messages[2]);
+    expect(last).toContain("LATE-SUMMARY of gamma and delta");
+    expect(last).toContain("the EPSILON prompt");
+    expect(last).not.toContain("delta done");
+    expect(JSON.stringify(afterLate.body.messages[1])).toContain("beta done");
+  }, 30_000);
 
   test("/export [file] writes the conversation to the file", async () => {
     const repl = await start({ steps: [reply(text("an exported answer"))] });

@@ -4,12 +4,12 @@
 // terminal. What reached the model is read from the API's request log.
 import { describe, expect, test } from "bun:test";
 import { basename } from "node:path";
-import { reply, text, type Outcome } from "../support/mock-api.ts";
+import { reply, startMockApi, text, type Outcome } from "../support/mock-api.ts";
 import { replHarness } from "../support/repl-commands-fixture.ts";
 import { lastUserText, PLACEHOLDER, press, ruleRows, submit, turnDone } from "../support/repl-checks.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
-import { sessionFiles } from "../support/sessions.ts";
-import { hasTmux } from "../support/tmux.ts";
+import { sessionFiles, tempHome } from "../support/sessions.ts";
+import { hasTmux, startTmux } from "../support/tmux.ts";
 
 const start = replHarness();
 const NO_COLOR = { NO_COLOR: "1" };
@@ -165,6 +165,25 @@ describe.skipIf(!hasTmux())("the interactive terminal's input", () => {
     const other = await start(SIZE);
     other.t.keys("C-d");
     await other.t.waitFor(() => !other.t.alive());
+  }, TIMEOUT);
+
+  test("plain hone draws its prompt while still loading, and keys typed then are neither lost nor echoed twice", async () => {
+    const api = await startMockApi({ steps: [reply(text("Early bird answered."))] });
+    const t = startTmux({ cwd: tempProject("hone-repl-"), apiUrl: api.url, env: { HOME: tempHome(), ...NO_COLOR }, width: 100, height: 30 });
+    try {
+      const first = await t.waitFor("❯ ");
+      expect(first).toContain("─".repeat(100));
+      t.type("typed early");
+      t.keys("Enter");
+      const done = await turnDone(t, "Early bird answered.");
+      expect(lastUserText(api.requests[0])).toContain("typed early");
+      // Once, as the sent prompt: the tty did not echo the keys on its own while hone was loading.
+      expect(done.split("typed early")).toHaveLength(2);
+      expect(done).toContain("> typed early");
+    } finally {
+      t.kill();
+      await api.close();
+    }
   }, TIMEOUT);
 
   test("without a terminal on stdin, hone without -p refuses with a usage error", async () => {
