@@ -19,6 +19,8 @@ export interface AskDeps {
   signal: () => AbortSignal | undefined;
   /** Where to say what happened (a rule saved, a file that could not be written). */
   print: (lines: string[]) => void;
+  /** The question is about to be shown (the terminal notification). */
+  onAsk?: (tool: string) => void;
 }
 
 const DENIED = "The user declined this tool call.";
@@ -47,6 +49,7 @@ export function createReplAsker(deps: AskDeps): Asker {
     const rule = ruleToRemember(request.tool, request.decision.suggestions);
     const signal = deps.signal();
     return deps.dialogs.run(async (io) => {
+      deps.onAsk?.(request.tool);
       const label = toolLabel(request.tool, request.input, deps.cwd);
       const choice = await select({
         message: `${c.bold(label)}\n${c.dim(request.decision.reason)}\nDo you want to proceed?`,

@@ -50,6 +50,7 @@ function config(ctx: ReplContext): void {
     row("permissions.defaultMode", s.permissions?.defaultMode),
     row("outputStyle", s.outputStyle),
     row("editorMode", s.editorMode),
+    row("preferredNotifChannel", s.preferredNotifChannel),
     row("autoCompactEnabled", s.autoCompactEnabled),
     row("statusLine", s.statusLine?.command),
     row("cleanupPeriodDays", s.cleanupPeriodDays),

@@ -29,6 +29,7 @@ import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
 import { historyRows } from "./repl-history-view.ts";
 import { createIdleCollector } from "./idle-collect.ts";
+import { createTerminalSignals } from "./terminal-signals.ts";
 import { createStatusTracker, startStatusLine, statusLineInput } from "./repl-status.ts";
 import type { StatusLine } from "./status-line.ts";
 
@@ -54,6 +55,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
   let statusLines: string[] = [];
   let statusLine: StatusLine | undefined;
   const tracker = createStatusTracker();
+  const signals = createTerminalSignals({ write: terminal.write, env, cwd, channel: () => run?.settings.preferredNotifChannel });
   const idle = createIdleCollector();
   const queue: string[] = [];
   let exitCode: number | undefined;
@@ -119,6 +121,8 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     release: () => {
       stopKeys.detach();
       screen.suspend();
+      // The dialog (clack, an editor, a command) gets a plain terminal: no paste brackets, no key protocols.
+      terminal.restore();
       return () => {
         terminal.enterRaw();
         stopKeys.attach();
@@ -154,6 +158,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
         permissions: () => run!.setup.permissions,
         signal: () => running?.controller.signal,
         print: (lines) => print(lines.map((l) => c.dim(l))),
+        onAsk: signals.asking,
       }),
     });
 
@@ -165,6 +170,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       bypassAllowed = options.allowBypass || run.setup.permissions.mode === "bypassPermissions";
       conversation = conversationFor(run);
       if (run.settings.editorMode === "vim") input.setVim(true);
+      signals.started();
       statusLine = startStatusLine(run, env, (lines) => {
         statusLines = lines;
         paint();
@@ -204,6 +210,8 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     await ready;
     if (!conversation) return;
     echo(shown);
+    signals.prompted(shown);
+    const began = performance.now();
     const controller = new AbortController();
     const active: Running = { controller };
     running = active;
@@ -220,6 +228,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       clearInterval(ticker);
       running = undefined;
       idle.settled();
+      if (!controller.signal.aborted) signals.turnEnded(performance.now() - began);
       refreshStatus();
     }
   };
@@ -413,6 +422,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
   process.off("SIGTERM", onTerm);
   process.off("SIGHUP", onTerm);
   await ready.catch(() => undefined);
+  signals.stop();
   screen.suspend();
   terminal.restore();
   if (conversation) await conversation.end();

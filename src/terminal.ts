@@ -38,6 +38,11 @@ export interface Terminal {
 
 const PASTE_ON = "\x1b[?2004h";
 const PASTE_OFF = "\x1b[?2004l";
+// Keys with modifiers told apart (Shift+Enter above all): kitty's keyboard protocol (flag 1, pushed and
+// popped) and xterm's modifyOtherKeys level 1 (also what tmux's extended-keys follow). Terminals that know
+// neither ignore both; keys.ts decodes what either sends.
+const KEYS_ON = "\x1b[>1u\x1b[>4;1m";
+const KEYS_OFF = "\x1b[<u\x1b[>4m";
 const SHOW_CURSOR = "\x1b[?25h";
 
 /** NO_COLOR (any non-empty value) and TERM=dumb turn colours off; FORCE_COLOR turns them on. */
@@ -50,6 +55,8 @@ export function wantsColor(env: Env): boolean {
 export function openTerminal(input: TerminalInput, output: TerminalOutput, env: Env): Terminal {
   let raw = false;
   let restored = false;
+  // Whether the key protocols are on (pushed once, popped once, however often raw mode is re-entered).
+  let keys = false;
   const write = (text: string): void => {
     output.write(text);
   };
@@ -58,7 +65,8 @@ export function openTerminal(input: TerminalInput, output: TerminalOutput, env: 
     restored = true;
     if (raw) input.setRawMode?.(false);
     raw = false;
-    write(PASTE_OFF + SHOW_CURSOR);
+    write(PASTE_OFF + (keys ? KEYS_OFF : "") + SHOW_CURSOR);
+    keys = false;
     input.pause();
   };
   // A crash must not leave the user's shell in raw mode without an echo.
@@ -83,7 +91,8 @@ export function openTerminal(input: TerminalInput, output: TerminalOutput, env: 
       if (input.isTTY) input.setRawMode?.(true);
       raw = input.isTTY === true;
       if (listen) input.resume();
-      write(PASTE_ON);
+      write(PASTE_ON + (keys ? "" : KEYS_ON));
+      keys = true;
     },
     restore,
   };

@@ -148,6 +148,27 @@ describe.skipIf(!hasTmux())("the interactive terminal's input", () => {
     expect(lastUserText(api.requests[0])).toContain("line one\nline two\nline three");
   }, TIMEOUT);
 
+  test("Shift+Enter starts a new line where the terminal reports modified keys (tmux extended-keys); Ctrl+C and Esc still work", async () => {
+    const { t, api } = await start({ ...SIZE, extendedKeys: true, steps: [reply(text("two lines"))] });
+    t.type("upper line");
+    t.keys("S-Enter");
+    await t.waitFor((s) => boxRows(s).length === 2);
+    t.type("lower line");
+    const screen = await t.waitFor("  lower line");
+    expect(boxRows(screen)).toEqual(["❯ upper line", "  lower line"]);
+    expect(api.requests).toHaveLength(0);
+    t.keys("Enter");
+    await turnDone(t, "two lines");
+    expect(lastUserText(api.requests[0])).toContain("upper line\nlower line");
+    // Keys the protocols re-encode are still understood: Esc Esc opens the rewind menu, Esc backs out.
+    await press(t, ["Escape", "Escape"], "Rewind to just before which prompt?");
+    await press(t, "Escape", PLACEHOLDER);
+    t.keys("C-c");
+    await t.waitFor("Press Ctrl+C again to exit");
+    t.keys("C-c");
+    await t.waitFor(() => !t.alive());
+  }, TIMEOUT);
+
   test("Ctrl+C twice on an empty prompt exits with the resume hint; Ctrl+D exits too", async () => {
     const repl = await start({ ...SIZE, steps: [reply(text("hello back"))] });
     const { t } = repl;

@@ -3,8 +3,8 @@
 // each way, Esc stopping a running command, Shift+Tab's modes, /compact and /rewind. What reached the
 // model is read from the API's request log; files are checked on disk. Input features: repl-input.test.ts.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { COMPACT_REQUEST_MARKER, COMPACT_SUMMARY_PREFIX } from "../../src/compact-prompt.ts";
 import { reply, startMockApi, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
@@ -147,6 +147,38 @@ describe.skipIf(!hasTmux())("the interactive terminal", () => {
     const denied = lastToolResults(api.requests[6])[0];
     expect(denied?.is_error).toBe(true);
     expect(messageText(api.requests[6]!.body.messages!.at(-1))).toContain("keep that file");
+  }, TIMEOUT);
+
+  test("the window title names the folder then the first prompt, a permission ask rings with preferredNotifChannel terminal_bell, and the title is put back at exit", async () => {
+    const api = await startMockApi({ steps: [reply(toolUse("Bash", { command: "touch rung.txt" })), reply(text("rang once"))] });
+    const dir = tempProject("hone-repl-");
+    mkdirSync(join(dir, ".hone"), { recursive: true });
+    writeFileSync(join(dir, ".hone", "settings.json"), JSON.stringify({ preferredNotifChannel: "terminal_bell" }));
+    const log = `${dir}.typescript`;
+    const script = Bun.which("script");
+    if (!script) throw new Error("this test needs script(1) from util-linux");
+    const t = startTmux({ cwd: dir, apiUrl: api.url, env: { HOME: tempHome(), ...NO_COLOR }, width: 100, height: 30, command: [script, "-qfe", "-c", requireBinary(), log] });
+    try {
+      await t.waitFor("? for shortcuts");
+      const raw = (): string => readFileSync(log, "utf8");
+      expect(raw()).toContain(`\x1b[22;0t\x1b]0;hone · ${basename(dir)}\x07`);
+      const bells = (): string => raw().replace(/\x1b\][^\x07]*\x07/g, "");
+      expect(bells()).not.toContain("\x07");
+      await submit(t, "make the file");
+      await t.waitFor("◆  Bash(touch rung.txt)");
+      expect(raw()).toContain("\x1b]0;hone · make the file\x07");
+      // The bell: a BEL of its own, not the end of a title sequence.
+      expect(bells()).toContain("\x07");
+      t.keys("Enter");
+      await turnDone(t, "rang once");
+      t.keys("C-d");
+      await t.waitFor(() => !t.alive());
+      expect(raw()).toContain("\x1b[23;0t");
+    } finally {
+      t.kill();
+      await api.close();
+      rmSync(log, { force: true });
+    }
   }, TIMEOUT);
 
   // Fails: a declined call is drawn three times: the view's permission_denied row, the REPL's notify of

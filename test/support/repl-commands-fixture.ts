@@ -29,6 +29,7 @@ export interface ReplOptions {
   files?: Record<string, string | object>;
   width?: number;
   height?: number;
+  extendedKeys?: boolean;
 }
 
 export interface Repl {
@@ -66,7 +67,7 @@ export function replHarness(): (options?: ReplOptions) => Promise<Repl> {
     const dir = options.dir ?? tempProject("hone-repl-");
     const home = options.home ?? tempHome();
     writeFiles(dir, options.files ?? {});
-    const t = startTmux({ cwd: dir, apiUrl: api.url, env: { HOME: home, ...options.env }, args: options.args ?? [], width: options.width ?? 120, height: options.height ?? 40 });
+    const t = startTmux({ cwd: dir, apiUrl: api.url, env: { HOME: home, ...options.env }, args: options.args ?? [], width: options.width ?? 120, height: options.height ?? 40, ...(options.extendedKeys ? { extendedKeys: true } : {}) });
     cleanups.push(() => t.kill());
     // The footer's hint replaces "starting…" once settings, session and MCP servers are ready.
     await t.waitFor((s) => s.includes("? for shortcuts") || s.includes("(shift+tab to cycle)"), { timeoutMs: 20_000 });

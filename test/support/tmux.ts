@@ -14,6 +14,8 @@ export interface TmuxOptions {
   height?: number;
   /** Another command instead of the hone binary. */
   command?: string[];
+  /** tmux's extended-keys: modified keys (Shift+Enter) reach a program that asks for them as CSI sequences. */
+  extendedKeys?: boolean;
 }
 
 export interface Tmux {
@@ -61,7 +63,8 @@ export function startTmux(options: TmuxOptions): Tmux {
     return result.stdout;
   };
   // The scrollback size applies to panes created after it is set, so it goes first.
-  tmux("start-server", ";", "set-option", "-g", "history-limit", "50000", ";", "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "-c", options.cwd, line);
+  const keys = options.extendedKeys ? ["set-option", "-g", "extended-keys", "on", ";"] : [];
+  tmux("start-server", ";", "set-option", "-g", "history-limit", "50000", ";", ...keys, "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "-c", options.cwd, line);
   tmux("set-option", "-t", "t", "remain-on-exit", "on");
   const screen = (): string => tmux("capture-pane", "-p", "-t", "t").replace(/\s+$/, "");
   const history = (): string => tmux("capture-pane", "-p", "-S", "-", "-t", "t").replace(/\s+$/, "");
