@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { isDirectory, isFile } from "./paths.ts";
 import { parsePermissionMode, PERMISSION_MODES, type PermissionMode } from "./permission-modes.ts";
 import { SETTING_SOURCES, type SettingSource } from "./settings.ts";
+import { EFFORT_LEVELS, type Effort } from "./provider.ts";
 
 export type OutputFormat = "text" | "json" | "stream-json";
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   /** Undefined when not given, so a resumed session's mode can apply. */
   permissionMode?: PermissionMode;
   maxThinkingTokens?: number;
+  /** --effort: the API's output_config.effort for this run (over the effortLevel setting). */
+  effort?: Effort;
   continueLatest: boolean;
   resume?: string;
   sessionId?: string;
@@ -169,6 +172,7 @@ function buildCli() {
     .option("--disable-slash-commands", "Turn off skills and markdown slash commands")
     .option("--trust", "Apply this folder's project hooks, env and allow rules for this run (see: hone trust)")
     .option("--max-thinking-tokens <n>", "Enable extended thinking with this token budget (0 disables)")
+    .option("--effort <level>", `How much effort the model puts in: ${EFFORT_LEVELS.join(", ")}`)
     .option("-c, --continue", "Continue the most recent session in this directory")
     .option("-r, --resume <id>", "Resume a session by id (or unique id prefix); see: hone sessions")
     .option("--session-id <uuid>", "Use this UUID as the session id")
@@ -178,7 +182,7 @@ function buildCli() {
     .option("--setting-sources <list>", "Settings files to load: comma-separated user, project, local")
     .option("-v, --version", "Print the version")
     .option("-h, --help", "Show this help");
-  cli.usage('-p "task" [options]   (interactive mode is not available yet)\n\nSubcommands: sessions, rewind, doctor, memory, permissions, hooks, trust, mcp, skills, agents, serve (hone <subcommand> --help)');
+  cli.usage('[options]   (an interactive session)\n  $ hone -p "task" [options]   (one task, then exit)\n\nSubcommands: sessions, rewind, doctor, memory, permissions, hooks, trust, mcp, skills, agents, serve (hone <subcommand> --help)');
   return cli;
 }
 
@@ -205,6 +209,13 @@ function single(value: unknown, flag: string): string | undefined {
   if (Array.isArray(value)) throw new UsageError(`${flag} was given more than once`);
   if (value === true) throw new UsageError(`${flag} needs a value`);
   return String(value);
+}
+
+function effortLevel(value: string | undefined): Effort | undefined {
+  if (value === undefined) return undefined;
+  const level = EFFORT_LEVELS.find((l) => l === value);
+  if (!level) throw new UsageError(`--effort must be one of ${EFFORT_LEVELS.join(", ")} (got "${value}")`);
+  return level;
 }
 
 function nonNegativeInt(value: string | undefined, flag: string): number | undefined {
@@ -321,6 +332,7 @@ export function parseArgs(input: string[]): RunOptions {
     disallowedTools: list(o.disallowedTools),
     permissionMode: mode,
     maxThinkingTokens: nonNegativeInt(single(o.maxThinkingTokens, "--max-thinking-tokens"), "--max-thinking-tokens"),
+    effort: effortLevel(single(o.effort, "--effort")),
     continueLatest: o.continue === true,
     resume: single(o.resume, "--resume"),
     sessionId: single(o.sessionId, "--session-id"),

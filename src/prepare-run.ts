@@ -205,7 +205,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     mode = () => setup.permissions.mode;
     for (const warning of setup.warnings) log.warn(warning);
     log.debug(`model ${setup.agent.model}, permission mode ${setup.permissions.mode}, tools: ${setup.agent.tools.map((t) => t.name).join(", ")}`);
-    if (loaded.settings.effortLevel) setup.agent.effort = loaded.settings.effortLevel;
+    const effort = options.effort ?? loaded.settings.effortLevel;
+    if (effort) setup.agent.effort = effort;
     const state = setup.agent.session;
     if (sandbox.instance) state.sandbox = sandbox.instance;
     const start = sandbox.start;

@@ -6,7 +6,7 @@ import type { ToolSchema } from "./tool.ts";
 export type ThinkingConfig = { type: "enabled"; budget_tokens: number } | { type: "adaptive" } | undefined;
 
 /** How much effort the model puts into an answer (the API's output_config.effort). */
-export const EFFORT_LEVELS = ["low", "medium", "high", "max"] as const;
+export const EFFORT_LEVELS = ["low", "medium", "high", "xhigh", "max"] as const;
 export type Effort = (typeof EFFORT_LEVELS)[number];
 
 export interface ModelRequest {

@@ -128,7 +128,7 @@ export const INFO_COMMANDS: ReplCommand[] = [
   { name: "status", description: "Show the session, model, mode, API and MCP servers", run: (_a, ctx) => status(ctx) },
   { name: "version", description: "Show hone's version", run: (_a, ctx) => ctx.print(`${VERSION} (hone)`) },
   { name: "config", description: "Show the settings in effect and their files", run: (_a, ctx) => config(ctx) },
-  { name: "doctor", description: "Check the install, settings, key and folders", run: async (_a, ctx) => void (await subcommand("doctor", [], ctx)) },
+  { name: "doctor", description: "Check the install, settings, key and folders", run: (_a, ctx) => doctor(ctx) },
   { name: "hooks", description: "List the hooks configured here", run: async (_a, ctx) => void (await subcommand("hooks", [], ctx)) },
   { name: "memory", description: "List the instruction files (CLAUDE.md, AGENTS.md) in use", run: async (_a, ctx) => void (await subcommand("memory", [], ctx)) },
   { name: "agents", description: "List the sub-agents available here", run: async (_a, ctx) => void (await subcommand("agents", [], ctx)) },
@@ -138,14 +138,21 @@ export const INFO_COMMANDS: ReplCommand[] = [
   { name: "diff", description: "Show uncommitted changes (git diff)", run: (_a, ctx) => diff(ctx) },
 ];
 
-function mcp(ctx: ReplContext): void {
+/** The session's MCP servers as they run now (--mcp-config ones included), or undefined for none. */
+function mcpLines(ctx: ReplContext): string[] | undefined {
   const servers = ctx.run().extensions.mcp?.status() ?? [];
-  if (servers.length === 0) {
-    ctx.print("No MCP servers configured here. Add one with: hone mcp add <name> -- <command> [args...]");
-    return;
-  }
-  ctx.print([
-    "MCP servers:",
-    ...servers.map((s) => `  ${s.name.padEnd(20)} ${s.state.padEnd(10)} ${s.scope.padEnd(8)} ${s.toolCount} tools, ${s.promptCount} prompts, ${s.resourceCount} resources${s.error ? `\n    ${s.error}` : ""}`),
-  ]);
+  if (servers.length === 0) return undefined;
+  return servers.map((s) => `  ${s.name.padEnd(20)} ${s.state.padEnd(10)} ${s.scope.padEnd(8)} ${s.toolCount} tools, ${s.promptCount} prompts, ${s.resourceCount} resources${s.error ? `\n    ${s.error}` : ""}`);
+}
+
+function mcp(ctx: ReplContext): void {
+  const lines = mcpLines(ctx);
+  ctx.print(lines ? ["MCP servers:", ...lines] : "No MCP servers configured here. Add one with: hone mcp add <name> -- <command> [args...]");
+}
+
+/** `hone doctor`, then what only the running session knows: its servers, --mcp-config ones included. */
+async function doctor(ctx: ReplContext): Promise<void> {
+  await subcommand("doctor", [], ctx);
+  const lines = mcpLines(ctx);
+  if (lines) ctx.print(["MCP servers in this session:", ...lines]);
 }

@@ -162,7 +162,7 @@ function addDir(args: string, ctx: ReplContext): void {
 export const SETTINGS_COMMANDS: ReplCommand[] = [
   { name: "model", description: "Show or change the model", argumentHint: "[name]", run: model },
   { name: "think", description: "Turn extended thinking on or off", argumentHint: "[on|off|budget]", run: think },
-  { name: "effort", description: "Set how much effort the model puts in", argumentHint: "[auto|low|medium|high|max]", run: effort },
+  { name: "effort", description: "Set how much effort the model puts in", argumentHint: `[auto|${EFFORT_LEVELS.join("|")}]`, run: effort },
   { name: "plan", description: "Switch to plan mode (and plan a task)", argumentHint: "[task]", run: plan },
   { name: "output-style", description: "Show or choose the output style", argumentHint: "[name]", run: outputStyle },
   { name: "vim", description: "Toggle vim editing in the prompt", run: (_a, ctx) => vim(ctx) },

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { LOG_LEVELS } from "./log.ts";
 import { PERMISSION_MODES } from "./permission-modes.ts";
 import { NOTIF_CHANNELS } from "./terminal-signals.ts";
+import { EFFORT_LEVELS } from "./provider.ts";
 
 /** Transcript retention when cleanupPeriodDays is unset; consumers apply it. */
 export const DEFAULT_CLEANUP_DAYS = 30;
@@ -93,7 +94,7 @@ export const FILE_SCHEMA = z.object({
   editorMode: z.enum(["normal", "vim"]).optional(),
   /** How the interactive session notifies (a permission ask, a long turn done): terminal-signals.ts. */
   preferredNotifChannel: z.enum(NOTIF_CHANNELS).optional(),
-  effortLevel: z.enum(["low", "medium", "high", "max"]).optional(),
+  effortLevel: z.enum(EFFORT_LEVELS).optional(),
   /** The interactive status line: a shell command reading the session's state as JSON on stdin. */
   statusLine: z.object({ type: z.literal("command"), command: str, padding: int("a whole number of columns").min(0).optional() }).optional(),
 });

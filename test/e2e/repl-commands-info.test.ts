@@ -67,7 +67,9 @@ describe.skipIf(!hasTmux())("REPL info commands", () => {
     const config = await repl.command("/config", "Files, lowest precedence first:");
     expect(config).toMatch(/cleanupPeriodDays +12/);
     expect(config).toContain(`✓ user     ${userSettings}`);
-    const doctor = (await repl.command("/doctor", /> \/doctor[\s\S]*MCP servers:/)).split("> /doctor")[1]!;
+    const doctor = (await repl.command("/doctor", /> \/doctor[\s\S]*MCP servers in this session:/)).split("> /doctor")[1]!;
+    // The --mcp-config server is not in any file doctor reads; the session's own list has it.
+    expect(doctor).toMatch(/MCP servers in this session:\n +pelicanmcp +connected/);
     expect(doctor).toMatch(/ok +extensions: 1 skill, 0 commands, 1 agent\b/);
     expect(doctor).toMatch(new RegExp(`ok +settings \\(user\\): ${userSettings} loaded`));
     expect(doctor).toMatch(/ok +API key: ANTHROPIC_API_KEY/);

@@ -49,11 +49,11 @@ describe.skipIf(!hasTmux())("REPL session commands", () => {
   });
 
   // Regression test (fixed): it used to be that /help pads names to 28 columns without a minimum gap, so a long argument hint runs
-  // into its description ("/effort [auto|low|medium|high|max]Set how much ...").
+  // into its description ("/effort [auto|low|medium|high|xhigh|max]Set how much ...").
   test("/help keeps a gap between a long argument hint and its description", async () => {
     const repl = await start();
     const history = await repl.command("/help", "Built-in commands:");
-    expect(history).toMatch(/\/effort \[auto\|low\|medium\|high\|max\] +Set how much effort/);
+    expect(history).toMatch(/\/effort \[auto\|low\|medium\|high\|xhigh\|max\] +Set how much effort/);
     expect(history).toMatch(/\/permissions \[allow\|ask\|deny <rule>\] +List permission rules/);
   });
 

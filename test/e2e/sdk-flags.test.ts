@@ -176,8 +176,19 @@ test("flags in --flag=value form, as the SDK passes them", async () => {
   expect(run.code).toBe(3);
 });
 
+test("--effort sends output_config.effort over the effortLevel setting; an unknown level is a usage error", async () => {
+  const w = world();
+  const api = await withApi(reply(text("with effort")));
+  const run = await print(api.url, ["hi", "--effort", "low", "--settings", JSON.stringify({ effortLevel: "high" })], w);
+  expect(run.code).toBe(0);
+  expect(api.requests[0]!.body.output_config).toEqual({ effort: "low" });
+  const bad = await print(undefined, ["hi", "--effort", "extreme"]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--effort must be one of low, medium, high, xhigh, max (got "extreme")');
+});
+
 test("an unknown flag is a usage error naming it", async () => {
-  for (const [flag, value] of [["--effort", "high"], ["--agent", "x"]] as const) {
+  for (const [flag, value] of [["--agent", "x"], ["--frobnicate", "1"]] as const) {
     const run = await print(undefined, ["hi", flag, value]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(flag);
