@@ -55,7 +55,7 @@ test("bad values and combinations are usage errors naming the flag", () => {
     [["-p", "x", "--include-partial-messages"], "--include-partial-messages requires"],
     [["-p", "x", "--permission-prompt-tool", "stdio"], "--permission-prompt-tool stdio requires --input-format=stream-json"],
     [["-p", "x", "--permission-prompt-tool", "approve"], "must be stdio or an MCP tool name"],
-    [["-p", "x", "--effort", "high"], "Unknown option: --effort"],
+    [["-p", "x", "--effort", "extreme"], "--effort must be one of low, medium, high, xhigh, max"],
     [["-p", "x", "--agent", "reviewer"], "Unknown option: --agent"],
   ];
   for (const [argv, message] of cases) expect(() => parseArgs(argv)).toThrow(message);
