@@ -2,7 +2,7 @@
 // conversation again, and the engine collects those copies lazily, so a long session's resident memory
 // creeps up with garbage. A full collection costs milliseconds, so it runs only after the user has left
 // the session idle for a moment, and only once memory grew by some megabytes since the last one.
-import { collectGarbage } from "./runtime.ts";
+import { releaseMemory } from "./runtime.ts";
 
 export interface IdleCollector {
   /** Something finished (a turn): collect after `idleMs` unless more work starts first. */
@@ -25,7 +25,7 @@ export function createIdleCollector(options: IdleCollectOptions = {}): IdleColle
   const idleMs = options.idleMs ?? 1500;
   const growthBytes = options.growthBytes ?? 2 * 1024 * 1024;
   const rss = options.rss ?? (() => process.memoryUsage.rss());
-  const collect = options.collect ?? collectGarbage;
+  const collect = options.collect ?? releaseMemory;
   let baseline = rss();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const cancel = (): void => {

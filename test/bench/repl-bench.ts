@@ -90,6 +90,17 @@ function streamRows(s: StreamFigures): string[] {
 }
 
 /** The table's rows for whichever parts were measured. */
+/** The least-squares slope of y over x. */
+function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxy / sxx;
+}
+
 export function replTable(f: Partial<ReplFigures>): string {
   const rows = ["| measurement | figure | target | result |", "|---|---|---|---|"];
   if (f.launch) {
@@ -115,13 +126,17 @@ export function replTable(f: Partial<ReplFigures>): string {
     const t = f.turns;
     const at = (turn: number): number => t.settled.find((r) => r.turn === turn)?.mb ?? Number.NaN;
     const growth = at(500) - at(300);
+    // One sample swings by a few MB either way (the allocator, the collector's timing), so the trend is
+    // the least-squares slope over every idle sample from turn 300 on, over those 200 turns.
+    const trend = 200 * slope(t.settled.filter((r) => r.turn >= 300).map((r) => [r.turn, r.mb] as const));
     const peak = Math.max(...t.samples.map((r) => r.mb), ...t.settled.map((r) => r.mb));
+    const signed = (n: number): string => `${n >= 0 ? "+" : ""}${mb(n)}`;
     rows.push(
       row([
         `RSS (VmRSS) after turns ${CHECKPOINTS.join(" / ")}, each after ${SETTLE_MS / 1000} s idle`,
-        `${CHECKPOINTS.map((n) => mb(at(n))).join(" / ")}; 300 → 500: ${growth >= 0 ? "+" : ""}${mb(growth)}; peak (right after a turn, every 10th sampled) ${mb(peak)}; ${(t.turnsMs / t.turns).toFixed(1)} ms per turn`,
+        `${CHECKPOINTS.map((n) => mb(at(n))).join(" / ")}; 300 → 500: ${signed(growth)} end to end, trend ${signed(trend)}; peak (right after a turn, every 10th sampled) ${mb(peak)}; ${(t.turnsMs / t.turns).toFixed(1)} ms per turn`,
         "< 150 MB, not growing 300 → 500",
-        `${verdict(peak < 150)}; ${growth < 1 ? "flat" : `grew ${mb(growth)}`}`,
+        `${verdict(peak < 150)}; ${trend < 1 ? "flat" : `grows ${mb(trend)}`}`,
       ]),
     );
   }

@@ -212,7 +212,7 @@ export interface TurnFigures {
   turnsMs: number;
 }
 
-export const CHECKPOINTS = [1, 100, 200, 300, 400, 500];
+export const CHECKPOINTS = [1, 100, 200, 300, 350, 400, 450, 500];
 // Bun collects garbage lazily: right after a turn, RSS still holds that turn's request buffers. After a
 // couple of idle seconds it has settled (measured: it stops moving within about 1 s).
 export const SETTLE_MS = 2000;
