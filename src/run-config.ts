@@ -5,7 +5,7 @@ import { cachingEnabled, createAnthropicProvider, credentialsFromEnv, parseCusto
 import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { chooseModel, modelInfo, resolveModel } from "./models.ts";
-import { findUp, isDirectory } from "./paths.ts";
+import { findUp, isDirectory, realPathOr } from "./paths.ts";
 import { decide } from "./permission-engine.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
 import type { PermissionContext, SandboxPolicy } from "./permission-context.ts";
@@ -201,8 +201,13 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const promptOptions = { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions, sections, style: inputs.settings?.outputStyle };
   const system = buildSystemPrompt(promptEnv, promptOptions);
   const session = createSessionState(place.id, cwd, dirname(place.folder));
+  session.permissionMode = () => permissions.mode;
   session.setPermissionMode = (next) => {
     permissions.mode = next;
+  };
+  session.addWorkingDirectory = (dir) => {
+    const real = realPathOr(dir);
+    if (!permissions.workingDirs.includes(real)) permissions.workingDirs = [...permissions.workingDirs, real];
   };
   const control: RunControl = {};
   const compaction = compactionSetup(env, info, maxTokens, inputs, session, tools);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FileHistory } from "./file-history.ts";
 import type { Sandbox } from "./sandbox.ts";
+import type { PermissionMode } from "./permission-modes.ts";
 
 /** What we knew about a file when the model last read or wrote it. */
 export interface FileStamp {
@@ -44,8 +45,17 @@ export interface SessionState {
   readonly spillDir: string;
   /** Lazily loads instruction files of subfolders the model reads into; Read appends what it returns. */
   instructions?: { onFileRead(absPath: string): string | undefined; loaded?(): string | undefined };
-  /** Leaves plan mode once the user approved a plan (ExitPlanMode); set by the run setup. */
-  setPermissionMode?: (mode: "default" | "acceptEdits") => void;
+  /** The permission mode now and a way to change it (EnterPlanMode, ExitPlanMode); set by the run setup. */
+  permissionMode?: () => PermissionMode;
+  setPermissionMode?: (mode: PermissionMode) => void;
+  /** AskUserQuestion: asks the user (the REPL's dialog, an SDK host); absent where nobody can answer. */
+  askUser?: (questions: UserQuestion[], signal: AbortSignal) => Promise<UserAnswers | undefined>;
+  /** Cron prompts run while hone runs (REPL, stream-json, serve); absent in a plain -p run. */
+  scheduler?: CronScheduler;
+  /** Lets the file tools work in one more folder without asking (a worktree the session entered). */
+  addWorkingDirectory?: (dir: string) => void;
+  /** Set while the session works in a worktree it entered (EnterWorktree), until ExitWorktree. */
+  worktree?: WorktreeInfo;
   /** False for paths a Read deny rule covers: Grep and Glob leave them out of their results. */
   canRead?: (absPath: string) => boolean;
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
@@ -58,6 +68,47 @@ export interface SessionState {
   readonly loadedTools: Set<string>;
   /** Set while a foreground Bash command runs: sends it to the background (Ctrl+B in the REPL). */
   sendToBackground?: () => void;
+}
+
+/** One AskUserQuestion question (claude-code-compat.md §3.2). */
+export interface UserQuestion {
+  question: string;
+  /** A short label for the question (a chip, at most a few words). */
+  header: string;
+  options: Array<{ label: string; description: string }>;
+  multiSelect: boolean;
+}
+
+/** Answers by question text: the chosen label(s), comma-joined, or the user's own words. */
+export type UserAnswers = Record<string, string>;
+
+/** A scheduled prompt (CronCreate). */
+export interface CronJob {
+  id: string;
+  /** Five fields: minute hour day-of-month month day-of-week, in local time. */
+  cron: string;
+  prompt: string;
+  /** false: fires once, at the next match, then is removed. */
+  recurring: boolean;
+  /** Saved with the project and restored when hone starts there again. */
+  durable: boolean;
+  createdAt: string;
+}
+
+export interface CronScheduler {
+  add(job: { cron: string; prompt: string; recurring: boolean; durable: boolean }): CronJob;
+  remove(id: string): boolean;
+  list(): CronJob[];
+  /** When the job fires next (undefined: never again). */
+  nextRun(id: string): Date | undefined;
+}
+
+export interface WorktreeInfo {
+  /** The worktree's folder. */
+  path: string;
+  branch: string;
+  /** Where the session worked before it entered the worktree. */
+  original: string;
 }
 
 /** Where an unsaved session keeps its scratch files (large outputs): $TMPDIR/hone/<id>. */

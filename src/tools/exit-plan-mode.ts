@@ -12,9 +12,10 @@ export const exitPlanModeTool = defineTool({
   readOnly: false,
   input: z.object({ plan: z.string().min(1).describe("The plan to present for approval, in markdown") }),
   async run(input, ctx) {
-    const leave = ctx.session.setPermissionMode;
-    if (!leave) throw new ToolError("This session cannot change its permission mode.");
-    leave("default");
+    const { setPermissionMode, permissionMode } = ctx.session;
+    if (!setPermissionMode || !permissionMode) throw new ToolError("This session cannot change its permission mode.");
+    // The approval may already have chosen the next mode (approve with auto-accepted edits).
+    if (permissionMode() === "plan") setPermissionMode("default");
     return {
       content: "The user approved the plan. Plan mode is over: carry out the plan now (edits and commands follow the normal permission rules).",
       structured: { plan: input.plan, isAgent: false },

@@ -87,6 +87,26 @@ export interface MockApiOptions {
   contextWindow?: number;
   /** Consulted before the queue; an outcome it returns answers the request without consuming a step. */
   intercept?: (req: LoggedRequest) => Outcome | undefined;
+  /**
+   * Conversations scripted by their opening: a request whose first user message contains `prompt` takes
+   * its steps from that route (a sub-agent's conversation, however its requests interleave with others).
+   * The first matching route wins; a route out of steps answers with its fallback or the script error.
+   */
+  routes?: Route[];
+}
+
+export interface Route {
+  prompt: string | RegExp;
+  steps: Step[];
+  fallback?: Step;
+}
+
+/** The text of a request's first user message (where a sub-agent's prompt is). */
+export function firstUserText(body: MessagesBody): string {
+  const first = body.messages?.find((m) => m.role === "user");
+  if (!first) return "";
+  if (typeof first.content === "string") return first.content;
+  return first.content.map((p) => (p.type === "text" && typeof p.text === "string" ? p.text : "")).join("\n");
 }
 
 export const text = (s: string): Block => ({ type: "text", text: s });
@@ -350,7 +370,9 @@ export function startMockApi(opts: MockApiOptions = {}): Promise<MockApi> {
       type: "api_error",
       message: `mock-api: the script ran out of steps (request #${requests.length} had nothing scripted)`,
     };
-    const step = queue.shift() ?? opts.fallback ?? exhausted;
+    const opening = firstUserText(logged.body);
+    const route = opts.routes?.find((r) => (typeof r.prompt === "string" ? opening.includes(r.prompt) : r.prompt.test(opening)));
+    const step = route ? (route.steps.shift() ?? route.fallback ?? exhausted) : (queue.shift() ?? opts.fallback ?? exhausted);
     const out = typeof step === "function" ? await step(logged) : step;
     await serve(res, out, logged.body, raw.length);
   }
