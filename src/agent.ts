@@ -2,7 +2,8 @@
 // results, and go again until the model stops asking for tools, the turn limit is hit, an
 // unrecoverable error happens, or the run is interrupted. It yields typed events and never throws
 // for model or tool failures; printers and the REPL consume the events.
-import { toolUses, type AssistantMessage, type Message, type TextBlock, type ToolResultBlock, type ToolUseBlock } from "./messages.ts";
+import { toolUses, userBlocks, type AssistantMessage, type Message, type TextBlock, type ToolResultBlock, type ToolUseBlock } from "./messages.ts";
+import { TOOL_ALIASES } from "./permission-rules.ts";
 import { callModel, type CallEvent } from "./model-call.ts";
 import type { Effort, ModelRequest, Provider, ThinkingConfig } from "./provider.ts";
 import type { FailureInfo, RetryPolicy } from "./retry.ts";
@@ -38,6 +39,8 @@ export interface AgentConfig {
   overBudget?: () => boolean;
   /** --fallback-model: models tried in order when the current one stays overloaded after its retries. */
   fallbackModels?: string[];
+  /** Read before each request: what arrived meanwhile (finished background work, SendMessage). */
+  inbox?: () => string | undefined;
 }
 
 const COLLECT_AFTER_CHARS = 4_000_000;
@@ -60,7 +63,11 @@ export type AgentEvent =
   | { type: "error"; failure: FailureInfo }
   | CompactEvent
   /** A side request's reply (a summary that could not be used), for the usage ledger. */
-  | { type: "usage"; message: AssistantMessage };
+  | { type: "usage"; message: AssistantMessage }
+  /** Text from the inbox added to the conversation before a request. */
+  | { type: "inbox"; text: string }
+  /** An event of a sub-agent started by the Agent call `parentToolUseId`. */
+  | { type: "subagent"; parentToolUseId: string; agentId: string; event: AgentEvent };
 
 export interface AgentOutcome {
   /** `stopped`: a hook said continue: false. `max_budget`: --max-budget-usd was spent. */
@@ -135,8 +142,28 @@ async function* runCalls(
  * Runs the loop on `history`, which it extends in place with the assistant messages and tool results.
  * When interrupted, the history is left valid: no tool_use without its result.
  */
+/** Adds text to the end of the conversation: to the last user message, or as a new one. */
+export function appendUserText(history: Message[], text: string): void {
+  const last = history[history.length - 1];
+  if (last?.role !== "user") {
+    history.push({ role: "user", content: [{ type: "text", text }] });
+    return;
+  }
+  history[history.length - 1] = { role: "user", content: [...userBlocks(last.content), { type: "text", text }] };
+}
+
+/** The tools by name, with the old names models still use (Task for Agent) pointing at the new ones. */
+function toolsByName(all: readonly Tool[]): Map<string, Tool> {
+  const tools = new Map(all.map((t) => [t.name, t]));
+  for (const [alias, name] of Object.entries(TOOL_ALIASES)) {
+    const tool = tools.get(name);
+    if (tool && !tools.has(alias)) tools.set(alias, tool);
+  }
+  return tools;
+}
+
 export async function* runAgent(history: Message[], config: AgentConfig, signal: AbortSignal): AsyncGenerator<AgentEvent, AgentOutcome> {
-  const tools = new Map(config.tools.map((t) => [t.name, t]));
+  const tools = toolsByName(config.tools);
   const schemas = createSchemaList(config.tools, config.session.loadedTools);
   let turns = 0;
   let apiDurationMs = 0;
@@ -154,6 +181,11 @@ export async function* runAgent(history: Message[], config: AgentConfig, signal:
 
   for (;;) {
     if (signal.aborted) return outcome("aborted");
+    const arrived = config.inbox?.();
+    if (arrived) {
+      appendUserText(history, arrived);
+      yield { type: "inbox", text: arrived };
+    }
     const offered = schemas();
     const fixed = fixedChars(config.system, offered);
     const stop = yield* compaction.before(history, offered, fixed, signal);

@@ -102,10 +102,27 @@ export function adoptShell(state: SessionState, proc: ShellProcess, opts: { id?:
       } else shell.status = isErrorExit(opts.command, exit.exitCode) ? "failed" : "completed";
       const explained = shell.status === "failed" ? opts.sandbox?.explainFailure(buffer.text(), exit.exitCode) : undefined;
       for (const note of [exit.sandboxNote, explained]) if (note) buffer.note(`\n[${note}]\n`);
+      // The model stopped it itself: nothing to report. Otherwise it hears about the end at its next step.
+      if (!killRequested) state.tasks.post({ id, kind: "shell", description: shortCommand(opts.command), status: shell.status === "completed" ? "completed" : "failed", result: endReport(shell, logPath) });
     }),
   };
   state.shells.set(id, shell);
   return shell;
+}
+
+function shortCommand(command: string): string {
+  const line = command.split("\n")[0] ?? "";
+  return line.length > 80 || command.includes("\n") ? `${line.slice(0, 80)}…` : line;
+}
+
+const REPORT_TAIL = 2000;
+
+/** The exit and the end of the output, for the notice; the whole output is in the log. */
+function endReport(shell: BackgroundShell, logPath: string): string {
+  const text = shell.output().slice(shell.shownUpTo);
+  const tail = text.length > REPORT_TAIL ? `…${text.slice(-REPORT_TAIL)}` : text;
+  const shown = tail.trim() === "" ? "(no new output)" : tail.trimEnd();
+  return `Exit code ${shell.exitCode ?? "unknown"}. Output not read yet:\n${shown}\nFull log: ${logPath}`;
 }
 
 export function findShell(state: SessionState, id: string): BackgroundShell {

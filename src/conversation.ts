@@ -190,10 +190,40 @@ export function createConversation(options: ConversationOptions): Conversation {
         }
         if (chatty) notify(`${event.kind === "summary" ? "summarised" : "cleared old tool output from"} the conversation (about ${event.preTokens} → ${event.postTokens} tokens)`);
         break;
+      case "inbox":
+        session.recordMeta(event.text);
+        break;
+      case "subagent":
+        onSubagent(event.parentToolUseId, event.event);
+        break;
       default:
         break;
     }
   };
+  /** A sub-agent's event: its spending counts here; stream-json consumers see its messages under the Agent call. */
+  const onSubagent = (parent: string, event: AgentEvent): void => {
+    switch (event.type) {
+      case "assistant":
+        charge(event.message.model, event.message.usage);
+        for (const line of wire.assistantMessages(env, event.message, parent)) emit(line);
+        break;
+      case "usage":
+        charge(event.message.model, event.message.usage);
+        break;
+      case "compacted":
+        if (event.reply) charge(event.reply.model, event.reply.usage);
+        break;
+      case "stream_event":
+        if (options.partialMessages) emit(wire.streamEventMessage(env, event.event, parent));
+        break;
+      case "tool_results":
+        for (const block of event.results) emit(wire.toolResultMessage(env, block, undefined, parent));
+        break;
+      default:
+        break;
+    }
+  };
+  agent.session.onSubagentEvent = ({ parentToolUseId, agentId, event }) => onEvent({ type: "subagent", parentToolUseId, agentId, event });
 
   const resultOf = async (started: number, info: Omit<wire.ResultInfo, "durationMs" | "totalCostUsd" | "usage" | "modelUsage" | "permissionDenials">): Promise<wire.Json> =>
     wire.resultMessage(env, {
@@ -322,6 +352,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       session.recordPrompt(content);
     },
     async end() {
+      await agent.session.agents?.stopAll();
       await killAllShells(agent.session);
       if (!hooks?.has("SessionEnd")) return;
       const end = await hooks.fire("SessionEnd", { reason: "other" }, "other");

@@ -1,5 +1,6 @@
 // `hone -p`: run one task to completion and print it as text, one JSON result, or an NDJSON stream in
 // Claude Code's shapes. Returns the exit code; never throws for model or tool failures.
+import { followBackgroundWork } from "./background-turns.ts";
 import type { OutputFormat } from "./cli.ts";
 import { createConversation, initMessage, type ConversationOptions } from "./conversation.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
@@ -50,7 +51,8 @@ export async function runHeadless(setup: RunSetup, options: HeadlessOptions): Pr
     ...options.extra,
   });
   emit(initMessage(setup, conversation.env, options.inventory));
-  const turn = await conversation.turn(options.prompt, options.signal);
+  const first = await conversation.turn(options.prompt, options.signal);
+  const turn = await followBackgroundWork(conversation, setup.agent.session.tasks, first, options.signal);
   await conversation.end();
   if (options.outputFormat === "text") {
     if (turn.text !== undefined) options.write(turn.text);

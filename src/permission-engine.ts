@@ -9,7 +9,12 @@ import { resolveToolPath } from "./paths.ts";
 import { covers, fromGlob, type Pattern } from "./pattern.ts";
 
 /** Tools that change nothing outside hone's own state. */
-const HARMLESS = new Set(["TodoWrite", "BashOutput", "KillShell", "TaskOutput", "TaskStop"]);
+const HARMLESS = new Set(["TodoWrite", "BashOutput", "KillShell", "TaskOutput", "TaskStop", "SendMessage", "CronCreate", "CronDelete"]);
+
+function hasAnswers(input: Record<string, unknown>): boolean {
+  const answers = input.answers;
+  return typeof answers === "object" && answers !== null && !Array.isArray(answers) && Object.keys(answers).length > 0;
+}
 
 /** The path a file tool call touches, when it has one. */
 export function callPath(tool: string, input: Record<string, unknown>): string | undefined {
@@ -96,6 +101,10 @@ export function decide(call: ToolCall, ctx: PermissionContext): Decision {
   const { tool } = call;
   const denied = wholeToolRule(ctx, "deny", tool);
   if (denied) return byRule("deny", denied, tool);
+  // Nobody may be asked in dontAsk, unless a hook or the host already filled in the answers.
+  if (tool === "AskUserQuestion" && ctx.mode === "dontAsk" && !hasAnswers(call.input)) {
+    return { behavior: "deny", reason: "AskUserQuestion is not available in dontAsk mode: this run must not stop to ask the user, so decide yourself and state your assumptions" };
+  }
   if (tool === "ExitPlanMode") {
     if (ctx.mode !== "plan") return { behavior: "deny", reason: "ExitPlanMode is only for leaving plan mode, and this session is not in plan mode" };
     return { behavior: "ask", forced: true, reason: "Leaving plan mode needs the user's approval of the plan" };

@@ -2,6 +2,8 @@
 // block applied), instruction files, the session (new, continued, resumed or forked), hooks, the
 // sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
 // messages and exit codes.
+import { startProjectScheduler, type Scheduler } from "./scheduler.ts";
+import type { SessionState } from "./session-state.ts";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { RunOptions } from "./cli.ts";
@@ -132,8 +134,23 @@ export interface RunHost {
   hookCallbacks?: boolean;
 }
 
+/** Restores the project's durable scheduled prompts; each firing becomes a notice the next turn takes. */
+function startSchedulerFor(cwd: string, state: SessionState, log: Logger): Scheduler {
+  const { scheduler, warnings } = startProjectScheduler(cwd, {
+    onFire: (job) =>
+      new Promise<void>((delivered) => {
+        state.tasks.post({ id: job.id, kind: "cron", description: `cron ${job.cron}`, status: "completed", result: job.prompt, delivered });
+      }),
+    onError: (message) => log.warn(message),
+  });
+  for (const warning of warnings) log.warn(warning);
+  state.scheduler = scheduler;
+  return scheduler;
+}
+
 export async function prepareRun(options: RunOptions, writeErr: (line: string) => void, host: RunHost = {}): Promise<PreparedRun> {
   const cwd = resolveCwd(options.cwd);
+  const longLived = !options.print || options.inputFormat === "stream-json";
   const env0 = process.env;
   const trusted = options.trust || isTrusted(cwd, env0);
   const loaded = loadSettings({ cwd, env: env0, cliSettings: options.settings, settingSources: options.settingSources, trusted });
@@ -187,6 +204,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         notify: (text) => writeErr(`hone: ${text}`),
         ...(host.ask ? { ask: host.ask } : {}),
         extraTools: extensions.tools(() => invocation),
+        agentDefs: extensions.agents,
+        longLived,
         promptSections: extensions.promptSections,
         ...(structuredOutput ? { structuredOutput } : {}),
       },
@@ -223,8 +242,11 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
       state.fileHistory = createFileHistory(join(session.folder, "file-history"));
       cleanupOldSessions(env, loaded.settings.cleanupPeriodDays ?? DEFAULT_CLEANUP_DAYS);
     }
+    // Scheduled prompts fire only where hone keeps running; a due one waits for the next turn boundary.
+    const scheduler = longLived ? startSchedulerFor(cwd, state, log) : undefined;
     const opened = extensions;
     const close = async (): Promise<void> => {
+      scheduler?.stop();
       await Promise.all([stopSandbox(), opened.close()]);
     };
     return { session, setup, ...(hooks ? { hooks } : {}), extensions, invocation, close, settings: loaded.settings, settingsFiles: loaded.files, styles: { current: style.style, all: style.styles } };

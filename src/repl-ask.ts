@@ -9,6 +9,7 @@ import { rememberRules, localSettingsPath } from "./settings-write.ts";
 import { toolLabel } from "./tool-display.ts";
 import type { Dialogs } from "./repl-dialogs.ts";
 import { relative } from "node:path";
+import { approvePlan, planAskAnswer } from "./repl-plan-approval.ts";
 
 export interface AskDeps {
   dialogs: Dialogs;
@@ -21,6 +22,9 @@ export interface AskDeps {
   print: (lines: string[]) => void;
   /** The question is about to be shown (the terminal notification). */
   onAsk?: (tool: string) => void;
+  width: () => number;
+  /** Sets (and records) the permission mode: an approved plan leaves plan mode for this one. */
+  setMode: (mode: "acceptEdits" | "default") => void;
 }
 
 const DENIED = "The user declined this tool call.";
@@ -46,8 +50,13 @@ async function remember(rule: string, deps: AskDeps): Promise<void> {
 export function createReplAsker(deps: AskDeps): Asker {
   const c = createColors(deps.color);
   return async (request): Promise<AskAnswer> => {
-    const rule = ruleToRemember(request.tool, request.decision.suggestions);
     const signal = deps.signal();
+    if (request.tool === "ExitPlanMode") {
+      const plan = (request.input as { plan?: unknown }).plan;
+      const verdict = await approvePlan(typeof plan === "string" ? plan : "", { dialogs: deps.dialogs, color: deps.color, width: deps.width, ...(signal ? { signal } : {}), onAsk: () => deps.onAsk?.("ExitPlanMode") });
+      return planAskAnswer(verdict, deps.setMode);
+    }
+    const rule = ruleToRemember(request.tool, request.decision.suggestions);
     return deps.dialogs.run(async (io) => {
       deps.onAsk?.(request.tool);
       const label = toolLabel(request.tool, request.input, deps.cwd);

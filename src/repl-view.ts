@@ -41,6 +41,14 @@ export function formatElapsed(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
 }
 
+/** What arrived in the inbox, in a few words: the kinds of notice it holds. */
+function inboxSummary(text: string): string {
+  const tasks = text.split("<task-notification>").length - 1;
+  const scheduled = text.split("<scheduled-task").length - 1;
+  const parts = [...(tasks > 0 ? [`${tasks} background task${tasks === 1 ? "" : "s"} finished`] : []), ...(scheduled > 0 ? [`${scheduled} scheduled prompt${scheduled === 1 ? "" : "s"} due`] : [])];
+  return parts.length > 0 ? `${parts.join(", ")}: passed to the model` : "A message arrived for the model";
+}
+
 export function createTurnView(options: ViewOptions): TurnView {
   const c = createColors(options.color);
   const started = performance.now();
@@ -52,7 +60,7 @@ export function createTurnView(options: ViewOptions): TurnView {
   let outputTokens = 0;
   let streamedChars = 0;
   let retry: string | undefined;
-  const running = new Map<string, { label: string; started: number }>();
+  const running = new Map<string, { label: string; started: number; steps: number; latest?: string }>();
   // A refused call is drawn once, from its denial; its error result for the model is not shown again.
   const denied = new Set<string>();
 
@@ -117,7 +125,7 @@ export function createTurnView(options: ViewOptions): TurnView {
         case "tool_start":
           flushThinking();
           flushText();
-          running.set(event.id, { label: toolLabel(event.name, event.input, options.cwd), started: performance.now() });
+          running.set(event.id, { label: toolLabel(event.name, event.input, options.cwd), started: performance.now(), steps: 0 });
           return;
         case "tool_result":
           running.delete(event.id);
@@ -131,6 +139,18 @@ export function createTurnView(options: ViewOptions): TurnView {
           return;
         case "notice":
           options.commit([c.dim(event.text)]);
+          return;
+        case "subagent": {
+          // A foreground agent's latest step is shown under its Agent row while it works.
+          const tool = running.get(event.parentToolUseId);
+          if (tool && event.event.type === "tool_start") {
+            tool.steps++;
+            tool.latest = toolLabel(event.event.name, event.event.input, options.cwd);
+          }
+          return;
+        }
+        case "inbox":
+          options.commit([c.dim(`${INDENT}⎿  ${inboxSummary(event.text)}`)]);
           return;
         case "stop_blocked":
           options.commit([c.dim(`A Stop hook sent the model back to work: ${event.reason}`)]);
@@ -152,6 +172,7 @@ export function createTurnView(options: ViewOptions): TurnView {
         // Long tools show how long they have been running.
         const seconds = now - tool.started >= 2000 ? c.dim(` · ${formatElapsed(now - tool.started)}`) : "";
         rows.push(c.yellow(BULLET) + truncateToWidth(tool.label, options.width() - 12) + seconds);
+        if (tool.latest) rows.push(c.dim(truncateToWidth(`${INDENT}⎿  ${tool.latest} (${tool.steps} ${tool.steps === 1 ? "step" : "steps"})`, options.width())));
       }
       const elapsed = formatElapsed(now - started);
       const tokens = outputTokens + Math.round(streamedChars / 4);

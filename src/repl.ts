@@ -29,6 +29,8 @@ import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
 import { historyRows } from "./repl-history-view.ts";
 import { createIdleCollector } from "./idle-collect.ts";
+import { askInTerminal } from "./repl-question.ts";
+import { noticeLine, noticeText } from "./tasks.ts";
 import { createTerminalSignals } from "./terminal-signals.ts";
 import { createStatusTracker, startStatusLine, statusLineInput } from "./repl-status.ts";
 import type { StatusLine } from "./status-line.ts";
@@ -132,8 +134,15 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     },
   });
 
-  const conversationFor = (prepared: PreparedRun): Conversation =>
-    createConversation({
+  let stopWatching: (() => void) | undefined;
+  /** The conversation of a prepared run, with the REPL's own question dialog and background watch. */
+  const conversationFor = (prepared: PreparedRun): Conversation => {
+    const state = prepared.setup.agent.session;
+    state.askUser = (questions, signal) => askInTerminal(questions, { dialogs, color: terminal.color, signal, onAsk: () => signals.asking("AskUserQuestion") });
+    stopWatching?.();
+    // Finished background work and due scheduled prompts start a turn of their own when hone is idle.
+    stopWatching = state.tasks.subscribe(() => void pump());
+    return createConversation({
       setup: prepared.setup,
       session: prepared.session,
       ...(prepared.hooks ? { hooks: prepared.hooks } : {}),
@@ -148,6 +157,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
         paint();
       },
     });
+  };
 
   const prepare = (runOptions: RunOptions): Promise<PreparedRun> =>
     prepareRun(runOptions, (line) => print(c.yellow(line)), {
@@ -159,6 +169,12 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
         signal: () => running?.controller.signal,
         print: (lines) => print(lines.map((l) => c.dim(l))),
         onAsk: signals.asking,
+        width: terminal.columns,
+        setMode: (mode) => {
+          run!.setup.permissions.mode = mode;
+          run!.session.recordPermissionMode(mode);
+          refreshStatus();
+        },
       }),
     });
 
@@ -206,11 +222,14 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     }
   };
 
-  const submitTurn = async (content: string | UserBlock[], shown: string): Promise<void> => {
+  /** `shown`: the prompt as the user typed it (echoed); undefined for a turn hone starts itself. */
+  const submitTurn = async (content: string | UserBlock[], shown: string | undefined): Promise<void> => {
     await ready;
     if (!conversation) return;
-    echo(shown);
-    signals.prompted(shown);
+    if (shown !== undefined) {
+      echo(shown);
+      signals.prompted(shown);
+    }
     const began = performance.now();
     const controller = new AbortController();
     const active: Running = { controller };
@@ -261,12 +280,25 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     await submitTurn(content, text);
   };
 
+  const noticesWaiting = (): boolean => (run?.setup.agent.session.tasks.waiting() ?? 0) > 0;
+  /** Background agents' results and due scheduled prompts, as a turn of their own. */
+  const deliverNotices = async (): Promise<void> => {
+    const notices = run?.setup.agent.session.tasks.drain() ?? [];
+    if (notices.length === 0) return;
+    print(["", ...notices.map((n) => c.dim(`⏺ ${noticeLine(n)}`))]);
+    await submitTurn(noticeText(notices), undefined);
+  };
+
   let pumping = false;
   const pump = async (): Promise<void> => {
     if (pumping) return;
     pumping = true;
     try {
-      while (queue.length > 0 && exitCode === undefined) {
+      while ((queue.length > 0 || noticesWaiting()) && exitCode === undefined) {
+        if (queue.length === 0) {
+          await deliverNotices();
+          continue;
+        }
         const next = queue.splice(0, queue.length).join("\n");
         await act(next);
       }
@@ -416,6 +448,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
 
   const code = await exited;
   idle.stop();
+  stopWatching?.();
   statusLine?.stop();
   stopKeys.detach();
   stopResize();

@@ -16,8 +16,13 @@ import { retryPolicy } from "./retry.ts";
 import { createSessionState } from "./session-state.ts";
 import { buildSystemPrompt, type PromptStyle } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
-import { exitPlanModeTool } from "./tools/exit-plan-mode.ts";
-import { builtinTools } from "./tools/index.ts";
+import { builtinTools, cronTools, orchestrationTools, planningTools } from "./tools/index.ts";
+import { askUserThroughHost } from "./sdk-questions.ts";
+import { createWorktree, finishWorktree, sessionWorktreesDir } from "./worktree.ts";
+import { agentTypes } from "./agent-types.ts";
+import { createAgentLauncher } from "./agent-launcher.ts";
+import { noticeText } from "./tasks.ts";
+import type { AgentDef } from "./extension-types.ts";
 import { VERSION } from "./version.ts";
 import { envNumber, homeDir } from "./config-dir.ts";
 import { createContextMeter, type CompactionSetup } from "./agent-compact.ts";
@@ -128,6 +133,10 @@ export interface RunInputs {
   structuredOutput?: StructuredOutput & { maxRetries: number };
   /** Tools from the user's extensions (Skill, MCP tools, ToolSearch, MCP resource tools). */
   extraTools?: Tool[];
+  /** hone keeps running after a turn (the REPL, stream-json): scheduled prompts can fire. */
+  longLived?: boolean;
+  /** Agent files (.claude/agents, plugins, --agents): sub-agent types besides the built-in ones. */
+  agentDefs?: readonly AgentDef[];
   /**
    * System prompt sections from extensions (skill listing, MCP instructions), sized to the model's
    * window; `usable` says whether the model may invoke a skill (Skill tool offered, not denied).
@@ -161,7 +170,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   // --tools names every tool hone itself provides (Skill, ToolSearch, the MCP resource tools too); MCP servers' tools are not affected.
   const isMcp = (t: Tool) => t.name.startsWith("mcp__");
   const extra = inputs.extraTools ?? [];
-  const own = offeredBuiltins([...(mode === "plan" ? [...builtinTools(), exitPlanModeTool as Tool] : builtinTools()), ...extra.filter((t) => !isMcp(t))], options.tools);
+  const types = agentTypes(inputs.agentDefs ?? []);
+  const base = [...builtinTools(), ...orchestrationTools(types), ...planningTools(inputs.ask !== undefined, mode === "plan"), ...(inputs.longLived ? cronTools() : [])];
+  const own = offeredBuiltins([...base, ...extra.filter((t) => !isMcp(t))], options.tools);
   const output = inputs.structuredOutput;
   const all = [...own, ...extra.filter(isMcp), ...(output ? [output.tool] : [])];
   const known = new Set(all.map((t) => t.name));
@@ -234,6 +245,24 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     control,
     compaction,
     ...(options.fallbackModels.length > 0 ? { fallbackModels: options.fallbackModels.map((m) => resolveModel(m, env)) } : {}),
+  };
+  session.agents = createAgentLauncher({
+    parent: () => ({ config: agent, permissions: () => permissions, env, ...(inputs.settings?.instructions ? { instructions: inputs.settings.instructions } : {}), sessionId: place.id, ...(inputs.notify ? { notify: inputs.notify } : {}) }),
+    types,
+    tasks: session.tasks,
+    ...(place.transcriptPath ? { folder: place.folder } : {}),
+    ...(inputs.ask ? { ask: inputs.ask } : {}),
+    worktrees: {
+      create: (name) => createWorktree({ repoDir: session.worktree?.path ?? session.cwd, parentDir: sessionWorktreesDir(session), name }),
+      finish: (tree, message) => finishWorktree(tree, { message }),
+    },
+  });
+  // An SDK host or an MCP prompt tool answers AskUserQuestion like a permission ask (the REPL sets its own).
+  if (inputs.ask) session.askUser = askUserThroughHost(inputs.ask);
+  // Finished background work reaches the model before its next request.
+  agent.inbox = () => {
+    const notices = session.tasks.drain();
+    return notices.length > 0 ? noticeText(notices) : undefined;
   };
   const promptParts = [
     ...(inputs.settings?.instructions ? [{ label: "Instruction files (CLAUDE.md)", text: inputs.settings.instructions }] : []),

@@ -6,6 +6,9 @@ import { join } from "node:path";
 import type { FileHistory } from "./file-history.ts";
 import type { Sandbox } from "./sandbox.ts";
 import type { PermissionMode } from "./permission-modes.ts";
+import { createTaskRegistry, type TaskRegistry } from "./tasks.ts";
+import type { AgentLauncher } from "./agent-launcher.ts";
+import type { AgentEvent } from "./agent.ts";
 
 /** What we knew about a file when the model last read or wrote it. */
 export interface FileStamp {
@@ -56,6 +59,12 @@ export interface SessionState {
   addWorkingDirectory?: (dir: string) => void;
   /** Set while the session works in a worktree it entered (EnterWorktree), until ExitWorktree. */
   worktree?: WorktreeInfo;
+  /** Background agents and the notices finished background work leaves for the next turn. */
+  readonly tasks: TaskRegistry;
+  /** Starts sub-agents (the Agent tool); set by the run setup for the main agent only. */
+  agents?: AgentLauncher;
+  /** Where a sub-agent's events go (the conversation forwards them; stream-json marks their parent). */
+  onSubagentEvent?: (event: { parentToolUseId: string; agentId: string; event: AgentEvent }) => void;
   /** False for paths a Read deny rule covers: Grep and Glob leave them out of their results. */
   canRead?: (absPath: string) => boolean;
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
@@ -118,7 +127,7 @@ export function scratchRoot(): string {
 
 export function createSessionState(id: string, cwd: string, spillRoot = scratchRoot()): SessionState {
   const spillDir = join(spillRoot, id, "tool-results");
-  return { id, cwd, files: new Map(), shells: new Map(), todos: [], spillDir, loadedTools: new Set() };
+  return { id, cwd, files: new Map(), shells: new Map(), todos: [], spillDir, loadedTools: new Set(), tasks: createTaskRegistry() };
 }
 
 export function ensureSpillDir(state: SessionState): string {

@@ -40,6 +40,8 @@ export interface Session {
   recordAssistant(message: AssistantMessage): void;
   recordToolResults(results: ToolResultBlock[], structured: ReadonlyMap<string, unknown>): void;
   recordPermissionMode(mode: string): void;
+  /** Records text hone added to the conversation on its own (task notifications): not a prompt. */
+  recordMeta(text: string): void;
   /**
    * Records a compaction: a boundary, then the new history (summary first) as fresh entries, so a
    * resume rebuilds exactly that context. Everything before stays in the file.
@@ -150,6 +152,12 @@ export function openSession(request: SessionRequest): Session {
         return entry;
       });
       append(batch);
+    },
+    recordMeta(text) {
+      const entry = userEntry(ctx, parent, [{ type: "text", text }]);
+      entry.isMeta = true;
+      append([entry]);
+      parent = entry.uuid;
     },
     recordPermissionMode(mode) {
       pending.push({ type: "permission-mode", permissionMode: mode, sessionId: id });

@@ -48,21 +48,22 @@ export function initMessage(env: Envelope, info: InitInfo): Json {
 }
 
 /** One line per content block, all sharing the message id, as the real CLI does. */
-export function assistantMessages(env: Envelope, message: AssistantMessage): Json[] {
+/** `parent`: the Agent call whose sub-agent this came from (null for the main conversation). */
+export function assistantMessages(env: Envelope, message: AssistantMessage, parent: string | null = null): Json[] {
   return message.content.map((block) => ({
     type: "assistant",
     message: wireAssistantMessage(message, [block]),
-    parent_tool_use_id: null,
+    parent_tool_use_id: parent,
     session_id: env.sessionId,
     uuid: env.uuid(),
   }));
 }
 
-export function toolResultMessage(env: Envelope, block: ToolResultBlock, structured: unknown): Json {
+export function toolResultMessage(env: Envelope, block: ToolResultBlock, structured: unknown, parent: string | null = null): Json {
   return {
     type: "user",
     message: { role: "user", content: [block] },
-    parent_tool_use_id: null,
+    parent_tool_use_id: parent,
     session_id: env.sessionId,
     uuid: env.uuid(),
     ...(structured !== undefined ? { tool_use_result: structured } : {}),
@@ -95,8 +96,8 @@ export function compactBoundaryMessage(env: Envelope, info: { trigger: "auto" | 
 }
 
 /** A raw API stream event, for --include-partial-messages. */
-export function streamEventMessage(env: Envelope, event: unknown): Json {
-  return { type: "stream_event", event, parent_tool_use_id: null, session_id: env.sessionId, uuid: env.uuid() };
+export function streamEventMessage(env: Envelope, event: unknown, parent: string | null = null): Json {
+  return { type: "stream_event", event, parent_tool_use_id: parent, session_id: env.sessionId, uuid: env.uuid() };
 }
 
 /** A user message read from stdin, echoed back for --replay-user-messages. */

@@ -10,6 +10,20 @@ import { multiEditTool } from "./multi-edit.ts";
 import { readTool } from "./read.ts";
 import { todoWriteTool } from "./todo-write.ts";
 import { writeTool } from "./write.ts";
+import { createAgentTool } from "./agent.ts";
+import { sendMessageTool } from "./send-message.ts";
+import { taskOutputTool } from "./task-output.ts";
+import { taskStopTool } from "./task-stop.ts";
+import type { SubagentType } from "../agent-types.ts";
+import { askUserQuestionTool } from "./ask-user-question.ts";
+import { enterPlanModeTool } from "./enter-plan-mode.ts";
+import { exitPlanModeTool } from "./exit-plan-mode.ts";
+import { cronCreateTool } from "./cron-create.ts";
+import { cronDeleteTool } from "./cron-delete.ts";
+import { cronListTool } from "./cron-list.ts";
+import { sleepTool } from "./sleep.ts";
+import { enterWorktreeTool } from "./enter-worktree.ts";
+import { exitWorktreeTool } from "./exit-worktree.ts";
 
 export function builtinTools(): Tool[] {
   return [
@@ -23,5 +37,25 @@ export function builtinTools(): Tool[] {
     multiEditTool,
     writeTool,
     todoWriteTool,
+    askUserQuestionTool,
+    sleepTool,
   ] as Tool[];
+}
+
+/**
+ * Tools for sessions that outlive one task and have someone to approve a plan: entering and leaving
+ * plan mode. `startsInPlan`: a run started in plan mode can always leave it.
+ */
+export function planningTools(interactive: boolean, startsInPlan: boolean): Tool[] {
+  return [...(interactive ? [enterPlanModeTool] : []), ...(interactive || startsInPlan ? [exitPlanModeTool] : [])] as Tool[];
+}
+
+/** Scheduled prompts: only where hone keeps running after a turn (the REPL, stream-json sessions). */
+export function cronTools(): Tool[] {
+  return [cronCreateTool, cronDeleteTool, cronListTool] as Tool[];
+}
+
+/** The main agent's tools for sub-agents and background work (sub-agents do not get them). */
+export function orchestrationTools(types: readonly SubagentType[]): Tool[] {
+  return [createAgentTool(types), sendMessageTool, taskOutputTool, taskStopTool, enterWorktreeTool, exitWorktreeTool] as Tool[];
 }

@@ -1,0 +1,62 @@
+// TaskOutput: the state and output of a background task: an agent (its progress, or its result once
+// done) or a background shell (what it printed since the last look). Can wait for it to finish.
+import { z } from "zod";
+import type { AgentTask } from "../tasks.ts";
+import { defineTool, ToolError, type ToolContext } from "../tool.ts";
+import { bashOutputTool } from "./bash-output.ts";
+
+const MAX_WAIT_MS = 600_000;
+
+async function waitFor(done: Promise<void>, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  await Promise.race([
+    done,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      onAbort = resolve;
+      signal.addEventListener("abort", onAbort, { once: true });
+    }),
+  ]);
+  clearTimeout(timer);
+  if (onAbort) signal.removeEventListener("abort", onAbort);
+}
+
+function agentReport(task: AgentTask): string {
+  const elapsed = ((Date.now() - task.startedAt) / 1000).toFixed(0);
+  const head = `Agent ${task.id} (${task.type}: ${task.description}): ${task.status}, ${elapsed}s, ${task.usage.toolUses} tool uses.`;
+  if (task.status !== "running") return `${head}\n\n${task.result ?? "(no result)"}`;
+  const recent = task.activity.length > 0 ? `Recent steps:\n${task.activity.map((a) => `- ${a}`).join("\n")}` : "No steps yet.";
+  return `${head}\n${recent}\nIt is still working; its result will arrive as a task notification.`;
+}
+
+async function shellOutput(id: string, block: boolean, timeoutMs: number, ctx: ToolContext) {
+  const shell = ctx.session.shells.get(id);
+  if (!shell) return undefined;
+  const done = (shell as { done?: Promise<void> }).done;
+  if (block && shell.status === "running" && done) await waitFor(done, timeoutMs, ctx.signal);
+  return bashOutputTool.run({ bash_id: id }, ctx);
+}
+
+export const taskOutputTool = defineTool({
+  name: "TaskOutput",
+  description: `Shows a background task's state and output: a background agent (its recent steps while it runs, its final report once done) or a background shell (what it printed since you last looked). With block (the default) it waits up to timeout milliseconds for the task to finish first. Finished tasks also report themselves in a <task-notification>, so you rarely need this.`,
+  readOnly: true,
+  input: z.object({
+    task_id: z.string().min(1).describe("The agent id or shell id"),
+    block: z.boolean().default(true).describe("Wait for the task to finish (up to timeout)"),
+    timeout: z.number().int().min(0).max(MAX_WAIT_MS).default(30_000).describe("Longest wait in milliseconds"),
+  }),
+  async run(input, ctx) {
+    const shell = await shellOutput(input.task_id, input.block, input.timeout, ctx);
+    if (shell) return shell;
+    const launcher = ctx.session.agents;
+    if (!launcher) throw new ToolError(`No background task "${input.task_id}".`);
+    const task = launcher.find(input.task_id);
+    if (input.block && task.status === "running") await waitFor(task.done, input.timeout, ctx.signal);
+    return {
+      content: agentReport(task),
+      structured: { task_id: task.id, status: task.status, description: task.description, result: task.result ?? null, usage: task.usage },
+    };
+  },
+});
