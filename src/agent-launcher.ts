@@ -29,6 +29,8 @@ export interface WorktreeOps {
 
 /** Extra rules for some runs: a manager's executors (budgets), a coordinator's workers (scratchpad). */
 export interface LaunchPolicy {
+  /** Every agent runs in the background (a coordinator's workers). */
+  background?: boolean;
   /** Refuses a new agent with this reason (a total budget spent); undefined lets it start. */
   refuse?(): string | undefined;
   /** The executor's share: true stops it. */
@@ -219,7 +221,7 @@ export function createAgentLauncher(options: LauncherOptions): AgentLauncher {
       const refused = policy?.refuse?.();
       if (refused) throw new ToolError(refused);
       const id = newId();
-      return request.background ? background(id, request, ctx) : foreground(id, request, ctx);
+      return request.background || policy?.background ? background(id, request, ctx) : foreground(id, request, ctx);
     },
     send(to, message) {
       const task = this.find(to);

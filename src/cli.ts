@@ -31,6 +31,8 @@ export interface RunOptions {
   resume?: string;
   sessionId?: string;
   forkSession: boolean;
+  /** --coordinator: the main agent only orchestrates workers (orchestration-modes.ts). */
+  coordinator: boolean;
   persistSession: boolean;
   settings?: string;
   settingSources?: SettingSource[];
@@ -177,6 +179,7 @@ function buildCli() {
     .option("-r, --resume <id>", "Resume a session by id (or unique id prefix); see: hone sessions")
     .option("--session-id <uuid>", "Use this UUID as the session id")
     .option("--fork-session", "With --resume/--continue: continue in a copy under a new session id")
+    .option("--coordinator", "Coordinator mode: the main agent only delegates to background workers (also HONE_COORDINATOR_MODE=1)")
     .option("--no-session-persistence", "Do not save this session to disk")
     .option("--settings <file-or-json>", "Extra settings layer: a JSON file path or inline JSON")
     .option("--setting-sources <list>", "Settings files to load: comma-separated user, project, local")
@@ -337,6 +340,7 @@ export function parseArgs(input: string[]): RunOptions {
     resume: single(o.resume, "--resume"),
     sessionId: single(o.sessionId, "--session-id"),
     forkSession: o.forkSession === true,
+    coordinator: o.coordinator === true,
     persistSession: o.sessionPersistence !== false,
     settings: single(o.settings, "--settings"),
     settingSources: settingSources(single(given(o.settingSources, "--setting-sources"), "--setting-sources")),

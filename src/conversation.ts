@@ -137,6 +137,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     agent.overBudget = () => totalCost(ledger) >= budget;
   }
   session.recordPermissionMode(setup.permissions.mode);
+  if (setup.mode) session.recordMode(setup.mode);
 
   const structured = new Map<string, unknown>();
   let denials: wire.ResultInfo["permissionDenials"] = [];

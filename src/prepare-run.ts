@@ -95,7 +95,8 @@ function applyEnvironment(loaded: LoadedSettings): void {
 function runSettings(loaded: LoadedSettings, instructions: string): RunSettings {
   const { settings } = loaded;
   return {
-    model: settings.model,
+    // A manager model is the main agent's model, unless settings name one outright.
+    model: settings.model ?? settings.managedAgents?.managerModel,
     maxTokens: settings.maxTokens,
     defaultMode: settings.permissions?.defaultMode,
     bypassDisabled: settings.permissions?.disableBypassPermissionsMode === "disable",
@@ -103,6 +104,7 @@ function runSettings(loaded: LoadedSettings, instructions: string): RunSettings 
     directories: loaded.directories.map((d) => d.path),
     instructions,
     compact: { autoCompactEnabled: settings.autoCompactEnabled, autoCompactWindow: settings.autoCompactWindow },
+    ...(settings.managedAgents ? { managed: settings.managedAgents } : {}),
   };
 }
 

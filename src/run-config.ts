@@ -1,6 +1,6 @@
 // Turns parsed flags and the environment into everything a run needs: the provider, model, tools,
 // permissions, system prompt and limits. Pure apart from reading the environment and the cwd.
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { cachingEnabled, createAnthropicProvider, credentialsFromEnv, parseCustomHeaders, type Credentials } from "./anthropic.ts";
 import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
@@ -13,7 +13,7 @@ import { buildPermissions, createAuthorizer, parsePermissionMode, type Asker, ty
 import type { RunControl } from "./tool-hooks.ts";
 import type { ThinkingConfig } from "./provider.ts";
 import { retryPolicy } from "./retry.ts";
-import { createSessionState } from "./session-state.ts";
+import { createSessionState, scratchRoot } from "./session-state.ts";
 import { buildSystemPrompt, type PromptStyle } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
 import { builtinTools, cronTools, orchestrationTools, planningTools } from "./tools/index.ts";
@@ -22,6 +22,7 @@ import { createWorktree, finishWorktree, sessionWorktreesDir } from "./worktree.
 import { agentTypes } from "./agent-types.ts";
 import { createAgentLauncher } from "./agent-launcher.ts";
 import { noticeText } from "./tasks.ts";
+import { coordinatorRequested, coordinatorSetup, managedPolicy, MANAGER_PROMPT, type ManagedAgents } from "./orchestration-modes.ts";
 import type { AgentDef } from "./extension-types.ts";
 import { VERSION } from "./version.ts";
 import { envNumber, homeDir } from "./config-dir.ts";
@@ -44,6 +45,8 @@ export interface RunSetup {
   promptParts: Array<{ label: string; text: string }>;
   /** --json-schema: the StructuredOutput tool's state, for the turn runner. */
   structured?: StructuredOutputState;
+  /** "coordinator": the main agent only orchestrates (recorded, so a resume restores it). */
+  mode?: "coordinator";
   /** Rebuilds the system prompt with another replacement or appended text (an SDK host's initialize). */
   setSystemPrompt(change: { replace?: string; append?: string[]; style?: PromptStyle | null }): void;
 }
@@ -83,6 +86,8 @@ export function offeredBuiltins(builtins: Tool[], names: string[] | undefined): 
 export interface Restored {
   model?: string;
   permissionMode?: string;
+  /** "coordinator": the session ran in coordinator mode. */
+  mode?: string;
 }
 
 /** A resumed session keeps its mode, except plan and bypassPermissions, which must be asked for again. */
@@ -112,6 +117,8 @@ export interface RunSettings {
   compact?: CompactSettings;
   /** The output style's part of the system prompt; undefined for Default. */
   outputStyle?: PromptStyle;
+  /** managedAgents: a manager model and budgeted executors. */
+  managed?: ManagedAgents;
 }
 
 export interface RunInputs {
@@ -207,9 +214,13 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     userAgent: `hone/${VERSION}`,
   });
   const tools = selectTools(all, setup.removedTools);
+  // Coordinator mode: the main agent only orchestrates; its workers choose from the full tool set.
+  const coordinator = coordinatorRequested(options.coordinator, env, restored?.mode) ? coordinatorSetup(tools, join(scratchRoot(), place.id, "scratchpad")) : undefined;
+  const managed = inputs.settings?.managed;
   const sections = inputs.promptSections?.(info.contextWindow, (skill) => tools.some((t) => t.name === "Skill") && decide({ tool: "Skill", input: { skill }, readOnly: true }, permissions).behavior !== "deny") ?? [];
   const promptEnv = { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined };
-  const promptOptions = { replace: options.systemPrompt, append: options.appendSystemPrompt, instructions: inputs.settings?.instructions, sections, style: inputs.settings?.outputStyle };
+  const modePrompts = [...(coordinator ? [coordinator.prompt] : []), ...(managed && !coordinator ? [MANAGER_PROMPT] : [])];
+  const promptOptions = { replace: options.systemPrompt, append: [...options.appendSystemPrompt, ...modePrompts], instructions: inputs.settings?.instructions, sections, style: inputs.settings?.outputStyle };
   const system = buildSystemPrompt(promptEnv, promptOptions);
   const session = createSessionState(place.id, cwd, dirname(place.folder));
   session.permissionMode = () => permissions.mode;
@@ -226,7 +237,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     provider,
     model,
     system,
-    tools,
+    tools: coordinator?.tools ?? tools,
     maxTokens,
     thinking,
     maxTurns: options.maxTurns,
@@ -246,8 +257,11 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     compaction,
     ...(options.fallbackModels.length > 0 ? { fallbackModels: options.fallbackModels.map((m) => resolveModel(m, env)) } : {}),
   };
+  const policy = coordinator?.policy ?? (managed ? managedPolicy(managed) : undefined);
   session.agents = createAgentLauncher({
-    parent: () => ({ config: agent, permissions: () => permissions, env, ...(inputs.settings?.instructions ? { instructions: inputs.settings.instructions } : {}), sessionId: place.id, ...(inputs.notify ? { notify: inputs.notify } : {}) }),
+    ...(policy ? { policy } : {}),
+    ...(managed?.maxConcurrent ? { limit: managed.maxConcurrent } : {}),
+    parent: () => ({ config: agent, tools, permissions: () => permissions, env, ...(inputs.settings?.instructions ? { instructions: inputs.settings.instructions } : {}), sessionId: place.id, ...(inputs.notify ? { notify: inputs.notify } : {}) }),
     types,
     tasks: session.tasks,
     ...(place.transcriptPath ? { folder: place.folder } : {}),
@@ -278,7 +292,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     });
   };
   const structured = output ? { value: output.value, reminder: output.reminder, maxRetries: output.maxRetries } : undefined;
-  return { agent, credentials, permissions, cwd, warnings, promptParts, setSystemPrompt, ...(structured ? { structured } : {}) };
+  return { agent, credentials, permissions, cwd, warnings, promptParts, setSystemPrompt, ...(structured ? { structured } : {}), ...(coordinator ? { mode: "coordinator" as const } : {}) };
 }
 
 /** Tools that remember what they loaded (the Skill tool) hear about a compaction through this. */

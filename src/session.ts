@@ -34,12 +34,15 @@ export interface Session {
   readonly history: Message[];
   readonly model?: string;
   readonly permissionMode?: string;
+  /** The main agent's mode when the session was saved ("coordinator"). */
+  readonly mode?: string;
   readonly warnings: string[];
   /** Records a user prompt and returns its entry uuid (the rewind checkpoint id). */
   recordPrompt(content: string | UserBlock[]): string;
   recordAssistant(message: AssistantMessage): void;
   recordToolResults(results: ToolResultBlock[], structured: ReadonlyMap<string, unknown>): void;
   recordPermissionMode(mode: string): void;
+  recordMode(mode: string): void;
   /** Records text hone added to the conversation on its own (task notifications): not a prompt. */
   recordMeta(text: string): void;
   /**
@@ -133,6 +136,7 @@ export function openSession(request: SessionRequest): Session {
     history: conversation.history,
     model: conversation.model,
     permissionMode: conversation.permissionMode,
+    ...(conversation.mode ? { mode: conversation.mode } : {}),
     warnings,
     recordPrompt(content) {
       const entry = userEntry(ctx, parent, content);
@@ -152,6 +156,9 @@ export function openSession(request: SessionRequest): Session {
         return entry;
       });
       append(batch);
+    },
+    recordMode(mode) {
+      pending.push({ type: "mode", mode, sessionId: id });
     },
     recordMeta(text) {
       const entry = userEntry(ctx, parent, [{ type: "text", text }]);
@@ -208,6 +215,8 @@ function forkEntries(entries: TranscriptEntry[], id: string): TranscriptEntry[] 
   const branch: TranscriptEntry[] = activeBranch(entries).map((e) => ({ ...e, sessionId: id }));
   const mode = entries.filter((e) => e.type === "permission-mode").pop();
   if (mode && mode.type === "permission-mode") branch.push({ ...mode, sessionId: id });
+  const agentMode = entries.filter((e) => e.type === "mode").pop();
+  if (agentMode && agentMode.type === "mode") branch.push({ ...agentMode, sessionId: id });
   return branch;
 }
 

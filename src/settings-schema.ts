@@ -57,6 +57,16 @@ const sandbox = z.object({
 });
 
 /** Hooks are only checked for shape here (event → list of objects); the hooks module validates fully. */
+const usd = z.number({ error: "expected an amount in USD" }).positive({ error: "expected a positive amount in USD" });
+const managedAgents = z.object({
+  managerModel: str.optional(),
+  executorModel: str.optional(),
+  maxConcurrent: positiveInt.optional(),
+  budget: z
+    .object({ perExecutorUsd: usd.optional(), perExecutorTokens: positiveInt.optional(), totalUsd: usd.optional(), totalTokens: positiveInt.optional() })
+    .optional(),
+});
+
 const hooks = z.record(z.string(), z.array(z.record(z.string(), z.unknown())));
 
 /** Tables whose own keys are known, used to spot unknown nested keys. */
@@ -92,6 +102,8 @@ export const FILE_SCHEMA = z.object({
   /** The output style by name (output-styles.ts): Default, Explanatory, Learning or a custom one. */
   outputStyle: str.optional(),
   editorMode: z.enum(["normal", "vim"]).optional(),
+  /** A manager model delegating to budgeted executor models (orchestration-modes.ts). */
+  managedAgents: managedAgents.optional(),
   /** How the interactive session notifies (a permission ask, a long turn done): terminal-signals.ts. */
   preferredNotifChannel: z.enum(NOTIF_CHANNELS).optional(),
   effortLevel: z.enum(EFFORT_LEVELS).optional(),

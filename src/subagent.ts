@@ -17,6 +17,7 @@ import { openSidechainLog, type SidechainLog } from "./subagent-transcript.ts";
 import { toolsFor, type SubagentType } from "./agent-types.ts";
 import type { AgentUsage } from "./tasks.ts";
 import { toolLabel } from "./tool-display.ts";
+import type { Tool } from "./tool.ts";
 
 export interface SubagentSpec {
   id: string;
@@ -41,6 +42,8 @@ export interface SubagentSpec {
 
 export interface SubagentParent {
   config: AgentConfig;
+  /** What sub-agents choose their tools from, when not the parent's own (a coordinator has few). */
+  tools?: readonly Tool[];
   permissions: () => PermissionContext;
   env: Env;
   /** Instruction files (CLAUDE.md) as the parent's prompt has them. */
@@ -98,7 +101,7 @@ function childConfig(spec: SubagentSpec, parent: SubagentParent, state: SessionS
     provider: p.provider,
     model,
     system: [{ type: "text", text: systemPrompt(spec, parent) }],
-    tools: toolsFor(spec.type, p.tools),
+    tools: toolsFor(spec.type, parent.tools ?? p.tools),
     maxTokens: Math.min(p.maxTokens, modelInfo(model).maxOutputTokens),
     thinking: sameModel ? p.thinking : undefined,
     ...(p.effort ? { effort: p.effort } : {}),

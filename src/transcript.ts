@@ -46,6 +46,13 @@ export interface PermissionModeEntry {
   sessionId: string;
 }
 
+/** How the session's main agent works ("coordinator"), restored on resume. */
+export interface ModeEntry {
+  type: "mode";
+  mode: string;
+  sessionId: string;
+}
+
 /** hone's marker for a conversation rewind: later entries continue from `leafUuid` (null = empty). */
 export interface RewindEntry {
   type: "rewind";
@@ -69,7 +76,7 @@ export interface CompactBoundaryEntry extends Omit<EntryBase, "parentUuid"> {
 }
 
 export type ConversationEntry = UserEntry | AssistantEntry;
-export type TranscriptEntry = ConversationEntry | PermissionModeEntry | RewindEntry | CompactBoundaryEntry;
+export type TranscriptEntry = ConversationEntry | PermissionModeEntry | ModeEntry | RewindEntry | CompactBoundaryEntry;
 
 export interface EntryContext {
   sessionId: string;
@@ -249,6 +256,7 @@ export interface LoadedConversation {
   repair: Repair;
   model?: string;
   permissionMode?: string;
+  mode?: string;
 }
 
 export function conversationFrom(entries: TranscriptEntry[]): LoadedConversation {
@@ -257,8 +265,12 @@ export function conversationFrom(entries: TranscriptEntry[]): LoadedConversation
   let model: string | undefined;
   let permissionMode: string | undefined;
   for (const entry of chain) if (entry.type === "assistant") model = entry.message.model;
-  for (const entry of entries) if (entry.type === "permission-mode") permissionMode = entry.permissionMode;
-  return { history, leafUuid: chain[chain.length - 1]?.uuid ?? null, repair, model, permissionMode };
+  let mode: string | undefined;
+  for (const entry of entries) {
+    if (entry.type === "permission-mode") permissionMode = entry.permissionMode;
+    else if (entry.type === "mode") mode = entry.mode;
+  }
+  return { history, leafUuid: chain[chain.length - 1]?.uuid ?? null, repair, model, permissionMode, ...(mode ? { mode } : {}) };
 }
 
 /** A user entry typed by a person (not tool results, not synthetic). */

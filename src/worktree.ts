@@ -4,7 +4,7 @@
 // commit and removes the folder; a worktree with no changes also loses its branch.
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { SessionState, WorktreeInfo } from "./session-state.ts";
+import { scratchRoot, type SessionState, type WorktreeInfo } from "./session-state.ts";
 import { createGitRunner, GitError, gitOrThrow, splitNul, type GitRunner } from "./git-run.ts";
 
 /** A worktree this module created: WorktreeInfo plus the commit the branch started from. */
@@ -74,11 +74,12 @@ const MAX_SLUG = 60;
 const MAX_ATTEMPTS = 100;
 
 /**
- * Where a session's worktrees go: its own folder (the parent of spillDir, which is
- * `<session folder>/tool-results`) + "worktrees", outside the repository.
+ * Where a session's worktrees go: its scratch folder ($TMPDIR/hone/<session id>/worktrees), outside the
+ * repository and outside ~/.hone, whose files the permission rules protect from edits. The branches
+ * are what lasts; a worktree folder only lives while its work goes on.
  */
-export function sessionWorktreesDir(session: Pick<SessionState, "spillDir">): string {
-  return join(dirname(session.spillDir), "worktrees");
+export function sessionWorktreesDir(session: Pick<SessionState, "id">): string {
+  return join(scratchRoot(), session.id, "worktrees");
 }
 
 /** A name that is valid both as one ref component and as one folder name, whatever the input. */

@@ -7,6 +7,7 @@ import { exitWorktreeTool } from "../src/tools/exit-worktree.ts";
 import { git, gitTry, makeRepo, porcelain } from "./support/git-repo.ts";
 import { harness, type Harness } from "./support/tool-harness.ts";
 import { sessionWorktreesDir } from "../src/worktree.ts";
+import { scratchRoot } from "../src/session-state.ts";
 
 /** A harness whose session works in a repository beside (not containing) the session's folder. */
 function setup(options: { repo?: boolean } = {}): { h: Harness; repo: string; added: string[] } {
@@ -27,14 +28,15 @@ function current(h: Harness): WorktreeInfo {
 }
 
 describe("EnterWorktree", () => {
-  test("creates the worktree in the session folder and moves the session into it", async () => {
+  test("creates the worktree in the session's scratch folder (outside ~/.hone) and moves the session into it", async () => {
     const { h, repo, added } = setup();
     const r = await h.call(enterWorktreeTool, { name: "feature x" });
     expect(r.isError).toBeUndefined();
     const wt = current(h);
     expect(wt.branch).toBe("hone/feature-x");
     expect(wt.original).toBe(repo);
-    expect(wt.path).toBe(join(dirname(h.state.spillDir), "worktrees", "feature-x"));
+    expect(wt.path).toBe(join(scratchRoot(), h.state.id, "worktrees", "feature-x"));
+    expect(wt.path.split("/")).not.toContain(".hone");
     expect(sessionWorktreesDir(h.state)).toBe(dirname(wt.path));
     expect(h.state.cwd).toBe(wt.path);
     expect(added).toEqual([wt.path]);
