@@ -4,13 +4,11 @@
 // works: messages sent meanwhile are queued for the next turn.
 import { createColors } from "picocolors";
 import type { RunOptions } from "./cli.ts";
-import { createConversation, type Conversation } from "./conversation.ts";
+import type { Conversation } from "./conversation.ts";
 import { EXIT } from "./exit-codes.ts";
 import { createKeyDecoder, type Key } from "./keys.ts";
 import type { UserBlock } from "./messages.ts";
-import { prepareRun, setupProblem, type PreparedRun } from "./prepare-run.ts";
-import { expandUserPrompt } from "./prompt-expansion.ts";
-import { createReplAsker } from "./repl-ask.ts";
+import { setupProblem, type PreparedRun } from "./prepare-run.ts";
 import { commandInfos, ALL_COMMANDS } from "./repl-command-list.ts";
 import { findCommand, runCommand, type ReplContext } from "./repl-commands.ts";
 import { createDialogs } from "./repl-dialogs.ts";
@@ -29,7 +27,8 @@ import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
 import { historyRows } from "./repl-history-view.ts";
 import { createIdleCollector } from "./idle-collect.ts";
-import { askInTerminal } from "./repl-question.ts";
+import { createRunFactory } from "./repl-run.ts";
+import { createWorkQueue } from "./repl-queue.ts";
 import { noticeLine, noticeText } from "./tasks.ts";
 import { createTerminalSignals } from "./terminal-signals.ts";
 import { createStatusTracker, startStatusLine, statusLineInput } from "./repl-status.ts";
@@ -59,7 +58,6 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
   const tracker = createStatusTracker();
   const signals = createTerminalSignals({ write: terminal.write, env, cwd, channel: () => run?.settings.preferredNotifChannel });
   const idle = createIdleCollector();
-  const queue: string[] = [];
   let exitCode: number | undefined;
   let bypassAllowed = false;
   let resolveExit: (code: number) => void = () => undefined;
@@ -86,7 +84,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       width: terminal.columns(),
       color: terminal.color,
       turnRows: running?.view?.liveRows(performance.now()) ?? [],
-      queued: queue,
+      queued: work.items,
       input,
       completion,
       mode: run?.setup.permissions.mode ?? "default",
@@ -134,49 +132,26 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     },
   });
 
-  let stopWatching: (() => void) | undefined;
-  /** The conversation of a prepared run, with the REPL's own question dialog and background watch. */
-  const conversationFor = (prepared: PreparedRun): Conversation => {
-    const state = prepared.setup.agent.session;
-    state.askUser = (questions, signal) => askInTerminal(questions, { dialogs, color: terminal.color, signal, onAsk: () => signals.asking("AskUserQuestion") });
-    stopWatching?.();
-    // Finished background work and due scheduled prompts start a turn of their own when hone is idle.
-    stopWatching = state.tasks.subscribe(() => void pump());
-    return createConversation({
-      setup: prepared.setup,
-      session: prepared.session,
-      ...(prepared.hooks ? { hooks: prepared.hooks } : {}),
-      emit: () => undefined,
-      notify: (text) => print(c.dim(text)),
-      chatty: false,
-      builtins: true,
-      expand: (text, signal) => expandUserPrompt(text, prepared.extensions, prepared.invocation, signal, { slashCommands: !options.disableSlashCommands }),
-      observe: (event) => {
-        tracker.observe(event);
-        running?.view?.onEvent(event);
-        paint();
-      },
-    });
-  };
-
-  const prepare = (runOptions: RunOptions): Promise<PreparedRun> =>
-    prepareRun(runOptions, (line) => print(c.yellow(line)), {
-      ask: createReplAsker({
-        dialogs,
-        cwd,
-        color: terminal.color,
-        permissions: () => run!.setup.permissions,
-        signal: () => running?.controller.signal,
-        print: (lines) => print(lines.map((l) => c.dim(l))),
-        onAsk: signals.asking,
-        width: terminal.columns,
-        setMode: (mode) => {
-          run!.setup.permissions.mode = mode;
-          run!.session.recordPermissionMode(mode);
-          refreshStatus();
-        },
-      }),
-    });
+  const runs = createRunFactory({
+    options,
+    cwd,
+    color: terminal.color,
+    width: terminal.columns,
+    dialogs,
+    signals,
+    print,
+    current: () => run,
+    turnSignal: () => running?.controller.signal,
+    observe: (event) => {
+      tracker.observe(event);
+      running?.view?.onEvent(event);
+      paint();
+    },
+    onBackground: () => void work.pump(),
+    refreshStatus,
+  });
+  const prepare = runs.prepare;
+  const conversationFor = runs.conversationFor;
 
   const ready = (async () => {
     // Prepared after this function has drawn the first frame (its synchronous part takes a few ms).
@@ -280,39 +255,23 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     await submitTurn(content, text);
   };
 
-  const noticesWaiting = (): boolean => (run?.setup.agent.session.tasks.waiting() ?? 0) > 0;
-  /** Background agents' results and due scheduled prompts, as a turn of their own. */
-  const deliverNotices = async (): Promise<void> => {
-    const notices = run?.setup.agent.session.tasks.drain() ?? [];
-    if (notices.length === 0) return;
-    print(["", ...notices.map((n) => c.dim(`⏺ ${noticeLine(n)}`))]);
-    await submitTurn(noticeText(notices), undefined);
-  };
-
-  let pumping = false;
-  const pump = async (): Promise<void> => {
-    if (pumping) return;
-    pumping = true;
-    try {
-      while ((queue.length > 0 || noticesWaiting()) && exitCode === undefined) {
-        if (queue.length === 0) {
-          await deliverNotices();
-          continue;
-        }
-        const next = queue.splice(0, queue.length).join("\n");
-        await act(next);
-      }
-    } finally {
-      pumping = false;
-      paint();
-    }
-  };
+  const work = createWorkQueue({
+    act,
+    drainNotices: () => run?.setup.agent.session.tasks.drain() ?? [],
+    noticesWaiting: () => (run?.setup.agent.session.tasks.waiting() ?? 0) > 0,
+    // Background agents' results and due scheduled prompts, as a turn of their own.
+    deliver: async (notices) => {
+      print(["", ...notices.map((n) => c.dim(`⏺ ${noticeLine(n)}`))]);
+      await submitTurn(noticeText(notices), undefined);
+    },
+    open: () => exitCode === undefined,
+    idle: paint,
+  });
 
   const handle = (action: InputAction): void => {
     switch (action.type) {
       case "submit":
-        queue.push(action.text);
-        void pump();
+        work.push(action.text);
         return;
       case "interrupt":
         running?.controller.abort();
@@ -332,8 +291,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
         return;
       }
       case "rewind":
-        queue.push("/rewind");
-        void pump();
+        work.push("/rewind");
         return;
       case "clear-screen":
         terminal.write("\x1b[2J\x1b[3J\x1b[H");
@@ -448,7 +406,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
 
   const code = await exited;
   idle.stop();
-  stopWatching?.();
+  runs.close();
   statusLine?.stop();
   stopKeys.detach();
   stopResize();
