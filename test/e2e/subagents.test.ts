@@ -4,7 +4,7 @@
 // arriving at the next turn, SendMessage reaching a running agent, and an interrupted parent leaving
 // no processes behind.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { firstUserText, reply, startMockApi, text, toolUse, type LoggedRequest, type MockApi, type MockApiOptions, type Outcome } from "../support/mock-api.ts";
 import { systemText, toolNames, toolResultText } from "../support/request-text.ts";
@@ -153,6 +153,30 @@ describe("sub-agents", () => {
     const run = await runHone(["-p", "list files", "--output-format", "json"], { cwd: dir, apiUrl: server.url, env: { HOME: tempHome() } });
     expect(run.stderr).toBe("");
     expect((run.json() as { result: string }).result).toBe("Final: done with the extra.");
+  }, 30_000);
+
+  test("an agent file is a type with its own prompt, tools and CLAUDE.md; a deny rule Agent(name) refuses that type", async () => {
+    const dir = tempProject("hone-agents-");
+    mkdirSync(join(dir, ".claude", "agents"), { recursive: true });
+    writeFileSync(join(dir, ".claude", "agents", "reviewer.md"), "---\nname: reviewer\ndescription: Reviews diffs\ntools: Read, Grep\n---\nYou are REVIEWER-PROMPT, a strict reviewer.\n");
+    writeFileSync(join(dir, "CLAUDE.md"), "Project rule: PROJECT-RULE-7.\n");
+    const server = await serve({
+      steps: [
+        reply(toolUse("Agent", { description: "review", prompt: "REVIEW-JOB look at the diff", subagent_type: "reviewer" }, "rev"), toolUse("Agent", { description: "explore", prompt: "DENIED-JOB", subagent_type: "Explore" }, "exp")),
+        reply(text("Reviewed.")),
+      ],
+      routes: [{ prompt: "REVIEW-JOB", steps: [reply(text("looks fine"))] }],
+    });
+    const run = await runHone(["-p", "review it", "--disallowedTools", "Agent(Explore)"], { cwd: dir, apiUrl: server.url, env: { HOME: tempHome() } });
+    expect(run.code).toBe(0);
+    const child = server.requests.find((r) => firstUserText(r.body).startsWith("REVIEW-JOB"))!;
+    expect(systemText(child)).toContain("REVIEWER-PROMPT");
+    expect(systemText(child)).toContain("PROJECT-RULE-7");
+    expect(toolNames(child).sort()).toEqual(["Grep", "Read"]);
+    const main = server.requests.filter((r) => firstUserText(r.body).includes("review it"));
+    expect(toolResultText(main[1]!, "rev")).toContain("looks fine");
+    expect(toolResultText(main[1]!, "exp")).toContain("denied");
+    expect(server.requests.some((r) => firstUserText(r.body).startsWith("DENIED-JOB"))).toBe(false);
   }, 30_000);
 
   test("an interrupted parent interrupts its sub-agent and leaves none of its processes running", async () => {

@@ -4,7 +4,7 @@
 import { afterEach } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { reply, startMockApi, text, type LoggedRequest, type MockApi, type Step } from "./mock-api.ts";
+import { reply, startMockApi, text, type LoggedRequest, type MockApi, type Route, type Step } from "./mock-api.ts";
 import { tempProject } from "./run-hone.ts";
 import { tempHome } from "./sessions.ts";
 import { startTmux, type Tmux } from "./tmux.ts";
@@ -30,6 +30,8 @@ export interface ReplOptions {
   width?: number;
   height?: number;
   extendedKeys?: boolean;
+  /** Sub-agent conversations scripted by their prompts (mock-api.ts). */
+  routes?: Route[];
 }
 
 export interface Repl {
@@ -62,7 +64,7 @@ export function replHarness(): (options?: ReplOptions) => Promise<Repl> {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   return async (options = {}) => {
-    const api = await startMockApi({ steps: options.steps ?? [], fallback: options.fallback ?? reply(text("fallback reply")) });
+    const api = await startMockApi({ steps: options.steps ?? [], fallback: options.fallback ?? reply(text("fallback reply")), ...(options.routes ? { routes: options.routes } : {}) });
     cleanups.push(() => api.close());
     const dir = options.dir ?? tempProject("hone-repl-");
     const home = options.home ?? tempHome();
