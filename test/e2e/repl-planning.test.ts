@@ -151,7 +151,8 @@ describe.skipIf(!hasTmux())("planning and asking in the terminal", () => {
     const repl = await start({ env: NO_COLOR, width: 100, height: 40, steps: [reply(text("changelog summarized"))], files: { ".hone/scheduled_tasks.json": { tasks: [task, other] } } });
     const { t, api, dir } = repl;
     // Nothing is typed: the due prompt starts a turn by itself.
-    await turnDone(t, "changelog summarized");
+    const done = await turnDone(t, "changelog summarized");
+    expect(done).toContain("scheduled task feedc0de (cron 30 10 5 3 *) is due");
     expect(api.requests).toHaveLength(1);
     const sent = lastUserText(api.requests[0]);
     expect(sent).toContain('<scheduled-task id="feedc0de">');
