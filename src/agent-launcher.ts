@@ -176,6 +176,8 @@ export function createAgentLauncher(options: LauncherOptions): AgentLauncher {
   const background = async (id: string, request: AgentRequest, ctx: ToolContext): Promise<ToolResult> => {
     const { spec, tree } = await prepare(id, request, ctx);
     const controller = new AbortController();
+    // Stopped by the model (TaskStop): it knows, so no notice follows.
+    let stopRequested = false;
     const inbox: string[] = [];
     spec.inbox = () => (inbox.length === 0 ? undefined : inbox.splice(0).map((m) => `<message from="requesting agent">\n${m}\n</message>`).join("\n"));
     let resolveDone: () => void = () => undefined;
@@ -189,7 +191,10 @@ export function createAgentLauncher(options: LauncherOptions): AgentLauncher {
       usage: { inputTokens: 0, outputTokens: 0, toolUses: 0, costUsd: 0 },
       inbox,
       ...(spec.transcriptPath ? { transcriptPath: spec.transcriptPath } : {}),
-      stop: () => controller.abort(),
+      stop: () => {
+        stopRequested = true;
+        controller.abort();
+      },
       done: new Promise<void>((resolve) => (resolveDone = resolve)),
     };
     tasks.agents.set(id, task);
@@ -206,7 +211,7 @@ export function createAgentLauncher(options: LauncherOptions): AgentLauncher {
         task.result = controller.signal.aborted ? "Stopped before it started." : `The agent could not run: ${(error as Error).message}`;
       }
       task.status = status;
-      tasks.post({ id, kind: "agent", description: request.description, status, result: task.result ?? "" });
+      if (!(stopRequested && status === "stopped")) tasks.post({ id, kind: "agent", description: request.description, status, result: task.result ?? "" });
       resolveDone();
     })();
     return {
@@ -237,6 +242,7 @@ export function createAgentLauncher(options: LauncherOptions): AgentLauncher {
     },
     async stopAll() {
       const running = [...tasks.agents.values()].filter((t) => t.status === "running");
+      // The session is ending: nobody is left to read their notices.
       for (const task of running) task.stop();
       await Promise.allSettled(running.map((t) => t.done));
     },

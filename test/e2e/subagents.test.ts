@@ -179,6 +179,41 @@ describe("sub-agents", () => {
     expect(server.requests.some((r) => firstUserText(r.body).startsWith("DENIED-JOB"))).toBe(false);
   }, 30_000);
 
+  test("TaskOutput shows a running agent's progress and TaskStop stops it, with no notice for a stop the model asked for", async () => {
+    const dir = tempProject("hone-agents-");
+    const server = await serve({
+      steps: [
+        reply(toolUse("Agent", { description: "endless", prompt: "ENDLESS keep going", run_in_background: true }, "bg")),
+        (req) => reply(toolUse("TaskOutput", { task_id: startedId(req), block: false }, "peek")),
+        (req) => reply(toolUse("TaskStop", { task_id: startedId(req) }, "stop")),
+        reply(text("Stopped it.")),
+      ],
+      // The agent never finishes on its own: its first answer never comes.
+      routes: [{ prompt: "ENDLESS", steps: [{ fault: "hang" }] }],
+    });
+    const run = await runHone(["-p", "start and stop", "--output-format", "json"], { cwd: dir, apiUrl: server.url, env: { HOME: tempHome() } });
+    expect(run.stderr).toBe("");
+    expect((run.json() as { result: string }).result).toBe("Stopped it.");
+    expect(server.requests.some((r) => JSON.stringify(r.body.messages).includes("<task-id>"))).toBe(false);
+    const main = server.requests.filter((r) => firstUserText(r.body).includes("start and stop"));
+    expect(toolResultText(main[2]!, "peek")).toMatch(/Agent a[0-9a-f]+ \(general-purpose: endless\): running/);
+    expect(toolResultText(main[3]!, "stop")).toContain("Stopped agent");
+  }, 30_000);
+
+  test("a background command that finishes is reported to the model at its next step", async () => {
+    const dir = tempProject("hone-agents-");
+    const server = await serve({
+      steps: [
+        reply(toolUse("Bash", { command: "sleep 0.2; echo BG-DONE-MARK", run_in_background: true }, "bgcmd")),
+        reply(toolUse("Bash", { command: "sleep 1" }, "wait")),
+        (req) => reply(text(/<task-notification>[\s\S]*<status>completed<\/status>[\s\S]*BG-DONE-MARK/.test(lastText(req)) ? "Final: the command finished." : "no notice")),
+      ],
+    });
+    const run = await runHone(["-p", "run it in the background", "--allowedTools", "Bash", "--output-format", "json"], { cwd: dir, apiUrl: server.url, env: { HOME: tempHome() } });
+    expect(run.stderr).toBe("");
+    expect((run.json() as { result: string }).result).toBe("Final: the command finished.");
+  }, 30_000);
+
   test("an interrupted parent interrupts its sub-agent and leaves none of its processes running", async () => {
     const dir = tempProject("hone-agents-");
     const pidFile = join(dir, "child.pid");
