@@ -69,6 +69,8 @@ export function createRunFactory(deps: RunFactoryDeps): RunFactory {
       state.askUser = (questions, signal) => askInTerminal(questions, { dialogs: deps.dialogs, color: deps.color, signal, onAsk: () => deps.signals.asking("AskUserQuestion") });
       stopWatching?.();
       stopWatching = state.tasks.subscribe(deps.onBackground);
+      // A scheduled prompt already due at start may have been posted before this watch began.
+      if (state.tasks.waiting() > 0) queueMicrotask(deps.onBackground);
       return createConversation({
         setup: prepared.setup,
         session: prepared.session,
