@@ -2,25 +2,17 @@
 // for the coordinator, a four-phase run with background workers and a shared scratchpad, the mode
 // restored on resume), managed tiers (an executor stopped at its budget, the total budget refusing the
 // next one) and an agent isolated in a git worktree.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { servedApi } from "../support/api-fixture.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { firstUserText, reply, startMockApi, text, toolUse, type LoggedRequest, type MockApi, type MockApiOptions } from "../support/mock-api.ts";
+import { firstUserText, reply, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
 import { systemText, toolNames, toolResultText } from "../support/request-text.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 import { tempHome } from "../support/sessions.ts";
 
-let api: MockApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function serve(options: MockApiOptions): Promise<MockApi> {
-  api = await startMockApi(options);
-  return api;
-}
+const serve = servedApi();
 
 const all = (req: LoggedRequest): string => JSON.stringify(req.body.messages);
 const scratchpadOf = (req: LoggedRequest): string => /scratchpad folder is at (\S+?): write/.exec(systemText(req))?.[1] ?? "/nonexistent";
@@ -92,7 +84,6 @@ describe("coordinator mode", () => {
     expect(readFileSync(join(dir, "feature.txt"), "utf8")).toBe("feature v1\n");
 
     // Resumed without the flag: still the coordinator's tools.
-    await api?.close();
     const again = await serve({ steps: [reply(text("Still coordinating."))] });
     const resumed = await runHone(["-p", "what next?", "--resume", result.session_id], { cwd: dir, apiUrl: again.url, env: { HOME: home } });
     expect(resumed.code).toBe(0);

@@ -3,24 +3,16 @@
 // (proved by a barrier that only opens once all three are waiting), a background agent's notice
 // arriving at the next turn, SendMessage reaching a running agent, and an interrupted parent leaving
 // no processes behind.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { servedApi } from "../support/api-fixture.ts";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { firstUserText, reply, startMockApi, text, toolUse, type LoggedRequest, type MockApi, type MockApiOptions, type Outcome } from "../support/mock-api.ts";
+import { firstUserText, reply, text, toolUse, type LoggedRequest, type Outcome } from "../support/mock-api.ts";
 import { systemText, toolNames, toolResultText } from "../support/request-text.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
 import { projectFolder, readEntries, tempHome } from "../support/sessions.ts";
 
-let api: MockApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function serve(options: MockApiOptions): Promise<MockApi> {
-  api = await startMockApi(options);
-  return api;
-}
+const serve = servedApi();
 
 /** Resolves every waiter once `count` have arrived; a waiter left alone past `ms` gets false. */
 function barrier(count: number, ms = 8000): () => Promise<boolean> {
