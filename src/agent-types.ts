@@ -31,14 +31,14 @@ const REPORT = "When you are done, answer with a complete, self-contained report
 export const BUILTIN_TYPES: readonly SubagentType[] = [
   {
     name: "general-purpose",
-    description: "Researches, searches and carries out multi-step tasks with every tool; use it for work that would fill your own context.",
+    description: "Every tool; research and multi-step work.",
     prompt: `You are a sub-agent: another agent handed you the task below. Work on it until it is done, using the tools you have; do not stop to ask questions, decide sensibly and say what you assumed. ${REPORT}`,
     instructions: true,
     source: "built-in",
   },
   {
     name: "Explore",
-    description: "Fast read-only exploration of a codebase: finds files, searches code, answers questions about how things work. Say how thorough to be (quick, medium, very thorough).",
+    description: "Read-only and fast: finds files and code, explains how things work. Say how thorough (quick, medium, very thorough).",
     readOnly: true,
     prompt: `You are a read-only explorer sent by another agent. Find what it asked for quickly: search with Glob and Grep, read the relevant parts of files, follow references. You cannot and must not change anything. Prefer several searches at once over one at a time. ${REPORT}`,
     instructions: false,
@@ -46,7 +46,7 @@ export const BUILTIN_TYPES: readonly SubagentType[] = [
   },
   {
     name: "Plan",
-    description: "Read-only research that ends in an implementation plan: the files to change, the steps, the risks and how to verify.",
+    description: "Read-only research ending in an implementation plan (files, steps, risks, verification).",
     readOnly: true,
     prompt: `You are a planning agent sent by another agent. Study the code (read-only: you cannot change anything) and produce a concrete implementation plan: the files and functions involved, the changes step by step, edge cases and risks, and how to verify the result. ${REPORT}`,
     instructions: false,

@@ -7,15 +7,14 @@ import { defineTool, ToolError, type Tool } from "../tool.ts";
 
 function describe(types: readonly SubagentType[]): string {
   const list = types.map((t) => `- ${t.name}: ${t.description}`).join("\n");
-  return `Starts a sub-agent for a task that needs many steps or would fill your context: searching a large codebase, researching a question, carrying out a separate change. The agent starts with an empty context: put everything it needs in the prompt (the goal, what you know, paths, what to report back). It returns one final report; you see nothing else of its work, so ask it for exactly the details you need.
+  return `Hands a task to a sub-agent with an empty context (it sees only your prompt, so include the goal, what you know, paths and what to report) and returns its final report, which the user does not see. Use it for searches and research that would fill your context, or for separate pieces of work.
 
 Agent types (subagent_type):
 ${list}
 
-- Send several Agent calls in one message to run them at the same time when the tasks are independent.
-- run_in_background: true returns at once; you get a <task-notification> with the result when it finishes (TaskOutput reads its progress, SendMessage sends it instructions, TaskStop stops it). Use it when you have other work meanwhile.
-- isolation: "worktree" runs the agent in a fresh git worktree on its own branch; the result names the branch and the files it changed, and your working tree is untouched.
-- The agent's report is not shown to the user: tell the user what matters from it yourself.`;
+- Several Agent calls in one message run at the same time.
+- run_in_background: returns at once; the result arrives as a <task-notification> (TaskOutput, SendMessage and TaskStop work on it meanwhile).
+- isolation: "worktree": the agent works on its own git branch; the result names the branch and changed files.`;
 }
 
 export function createAgentTool(types: readonly SubagentType[]): Tool {

@@ -6,7 +6,7 @@ import { createGitRunner, GitError } from "../git-run.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { createWorktree, sessionWorktreesDir } from "../worktree.ts";
 
-const description = `Starts working in an isolated git worktree: a new branch hone/<name> checked out in a separate folder, created from the current commit of the repository you are in. Use it only when the user asks for a worktree or for work kept apart from their checkout. Afterwards the shell runs in the worktree and you must read and edit files by absolute paths under the worktree path given in the result, not in the original checkout. Uncommitted changes of the original checkout are not carried over. Call ExitWorktree when done: it commits your changes on the branch and returns to the original folder. Fails if you are already in a worktree or not in a git repository with at least one commit.`;
+const description = `Moves your work into a new git worktree (branch hone/<name> in a separate folder, from the current commit), only when the user asks for isolated work. Afterwards use absolute paths under the worktree path in the result. ExitWorktree commits your changes on the branch and comes back.`;
 
 export const enterWorktreeTool = defineTool({
   name: "EnterWorktree",

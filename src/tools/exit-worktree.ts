@@ -6,7 +6,7 @@ import { createGitRunner, GitError } from "../git-run.ts";
 import { defineTool, ToolError } from "../tool.ts";
 import { describeFinish, finishWorktree } from "../worktree.ts";
 
-const description = `Leaves the git worktree you entered with EnterWorktree. All changes you made there (new, modified and deleted files, respecting .gitignore) are committed on the worktree's branch; nothing is merged into the user's checkout. The shell returns to the folder you were in before. action "remove" (the default) deletes the worktree folder and keeps the branch if it has changes; "keep" leaves the folder in place too. With no changes at all, "remove" also deletes the branch. The result names the branch and the changed files: tell the user, so they can review and merge it.`;
+const description = `Leaves the worktree entered with EnterWorktree: commits all changes on its branch (nothing is merged) and returns to the previous folder. action "remove" (default) deletes the folder, "keep" keeps it; a branch without changes is deleted. Tell the user the branch and files the result names.`;
 
 export const exitWorktreeTool = defineTool({
   name: "ExitWorktree",

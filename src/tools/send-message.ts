@@ -4,7 +4,7 @@ import { defineTool, ToolError } from "../tool.ts";
 
 export const sendMessageTool = defineTool({
   name: "SendMessage",
-  description: `Sends a message to a background agent that is still running (started with Agent run_in_background). The agent reads it before its next step, as if you had added it to its task: use it to redirect, narrow or extend the work. An agent that has finished cannot receive messages: start a new one.`,
+  description: `Sends instructions to a running background agent; it reads them before its next step. A finished agent cannot receive messages: start a new one.`,
   readOnly: false,
   input: z.object({
     to: z.string().min(1).describe("The agent's id, as Agent returned it"),

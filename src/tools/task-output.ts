@@ -40,7 +40,7 @@ async function shellOutput(id: string, block: boolean, timeoutMs: number, ctx: T
 
 export const taskOutputTool = defineTool({
   name: "TaskOutput",
-  description: `Shows a background task's state and output: a background agent (its recent steps while it runs, its final report once done) or a background shell (what it printed since you last looked). With block (the default) it waits up to timeout milliseconds for the task to finish first. Finished tasks also report themselves in a <task-notification>, so you rarely need this.`,
+  description: `A background agent's or shell's state and output: an agent's recent steps or final report, a shell's new output. block (default) waits up to timeout ms for it to finish. Finished tasks report themselves in a <task-notification>, so you rarely need this.`,
   readOnly: true,
   input: z.object({
     task_id: z.string().min(1).describe("The agent id or shell id"),

@@ -5,7 +5,7 @@ import { killShellTool } from "./kill-shell.ts";
 
 export const taskStopTool = defineTool({
   name: "TaskStop",
-  description: `Stops a background task: a background agent (it ends at once; its notification says it was stopped) or a background shell (its whole process group is killed). Give the id Agent or Bash returned.`,
+  description: `Stops a background agent or background shell (its whole process group) by the id Agent or Bash returned.`,
   readOnly: false,
   input: z
     .object({
