@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, createReadStream, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pkg from "./package.json" with { type: "json" };
+import { featureDefines, parseFeatures, type Feature } from "./src/features.ts";
 
 type Target = Bun.Build.CompileTarget;
 
@@ -24,7 +25,7 @@ const RELEASE_TARGETS = [
 ] as const satisfies readonly Target[];
 type ReleaseTarget = (typeof RELEASE_TARGETS)[number];
 
-async function compile(outfile: string, target: Target | undefined): Promise<string | undefined> {
+async function compile(outfile: string, target: Target | undefined, features: readonly Feature[] = []): Promise<string | undefined> {
   try {
     const result = await Bun.build({
       entrypoints: ["src/main.ts"],
@@ -32,7 +33,7 @@ async function compile(outfile: string, target: Target | undefined): Promise<str
       bytecode: true,
       format: "esm",
       sourcemap: "none",
-      define: { HONE_VERSION: JSON.stringify(pkg.version) },
+      define: { HONE_VERSION: JSON.stringify(pkg.version), ...featureDefines(features) },
       compile: {
         outfile,
         ...(target ? { target } : {}),
@@ -60,15 +61,16 @@ function smokeTest(binary: string): { printed: string; error?: string } {
   return { printed, error: `${binary} --version failed (exit ${check.status}): ${printed} ${check.stderr ?? check.error?.message ?? ""}` };
 }
 
-async function buildDefault(): Promise<void> {
+async function buildDefault(features: readonly Feature[]): Promise<void> {
   const outfile = process.env.HONE_OUTFILE ?? "dist/hone";
   const target = process.env.HONE_TARGET as Target | undefined;
-  const failure = await compile(outfile, target);
+  const failure = await compile(outfile, target, features);
   if (failure) fail(failure);
   if (target) return;
   const { printed, error } = smokeTest(outfile);
   if (error) fail(`build: ${error}`);
-  console.log(`built ${outfile} (${(statSync(outfile).size / 1e6).toFixed(1)} MB), --version: ${printed}`);
+  const extras = features.length > 0 ? `, features: ${features.join(", ")}` : "";
+  console.log(`built ${outfile} (${(statSync(outfile).size / 1e6).toFixed(1)} MB), --version: ${printed}${extras}`);
 }
 
 function fail(message: string): never {
@@ -177,8 +179,23 @@ async function release(options: ReleaseOptions): Promise<void> {
   console.log(`release ${version} in ${options.out}: ${built.length} binaries${skipped.length ? `, skipped ${skipped.join(", ")}` : ""}`);
 }
 
+/** `--features a,b` or `--features=a,b` (or HONE_FEATURES) for a default build. */
+function parseBuildArgs(args: string[]): Feature[] {
+  let list = process.env.HONE_FEATURES ?? "";
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--features") list = args[++i] ?? fail("build: --features needs a list, e.g. --features buddy,proactive");
+    else if (arg.startsWith("--features=")) list = arg.slice("--features=".length);
+    else fail(`build: unknown argument ${arg} (use --features <list>, or --release for a release folder)`);
+  }
+  try {
+    return parseFeatures(list);
+  } catch (error) {
+    return fail(`build: ${(error as Error).message}`);
+  }
+}
+
 const cliArgs = process.argv.slice(2);
 if (cliArgs.includes("--release")) await release(parseReleaseArgs(cliArgs));
-else if (cliArgs.length > 0) fail(`build: unknown arguments ${cliArgs.join(" ")} (use --release for a release folder)`);
-else await buildDefault();
+else await buildDefault(parseBuildArgs(cliArgs));
 
