@@ -10,6 +10,7 @@ import { localSettingsPath } from "./settings-write.ts";
 import type { CommandIO } from "./subcommands.ts";
 import { SUBCOMMANDS } from "./subcommands.ts";
 import { VERSION } from "./version.ts";
+import { builtFeatures, notBuiltIn } from "./features.ts";
 
 /** Runs a `hone <name>` subcommand with its output going into the scrollback. */
 async function subcommand(name: string, args: string[], ctx: ReplContext): Promise<number> {
@@ -136,6 +137,7 @@ export const INFO_COMMANDS: ReplCommand[] = [
   { name: "mcp", description: "Show the MCP servers and their state", run: (_a, ctx) => mcp(ctx) },
   { name: "permissions", description: "List permission rules, or add one", argumentHint: "[allow|ask|deny <rule>]", run: permissions },
   { name: "diff", description: "Show uncommitted changes (git diff)", run: (_a, ctx) => diff(ctx) },
+  { name: "buddy", description: "Show your companion (/buddy pet to pet it)", argumentHint: "[pet]", run: buddy },
 ];
 
 /** The session's MCP servers as they run now (--mcp-config ones included), or undefined for none. */
@@ -148,6 +150,13 @@ function mcpLines(ctx: ReplContext): string[] | undefined {
 function mcp(ctx: ReplContext): void {
   const lines = mcpLines(ctx);
   ctx.print(lines ? ["MCP servers:", ...lines] : "No MCP servers configured here. Add one with: hone mcp add <name> -- <command> [args...]");
+}
+
+/** The companion's card or a pet; a build without the "buddy" feature says so. */
+async function buddy(args: string, ctx: ReplContext): Promise<void> {
+  const companion = ctx.buddy?.();
+  if (companion) return companion.command(args);
+  ctx.print(builtFeatures().includes("buddy") ? "Your companion is still hatching; try again in a moment." : notBuiltIn("buddy", "/buddy"));
 }
 
 /** `hone doctor`, then what only the running session knows: its servers, --mcp-config ones included. */

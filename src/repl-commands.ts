@@ -8,6 +8,7 @@ import type { PreparedRun } from "./prepare-run.ts";
 import type { RunOptions } from "./cli.ts";
 import type { Dialogs } from "./repl-dialogs.ts";
 import type { CommandInfo } from "./completion.ts";
+import type { ReplBuddy } from "./repl-buddy.ts";
 
 export interface ReplContext {
   readonly cwd: string;
@@ -36,6 +37,8 @@ export interface ReplContext {
   commandList(): CommandInfo[];
   /** Redraw the status row (mode, model) and run the status line command. */
   refreshStatus(): void;
+  /** The companion, in builds with the "buddy" feature once it has started. */
+  buddy?(): ReplBuddy | undefined;
 }
 
 export type { CommandInfo } from "./completion.ts";

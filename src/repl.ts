@@ -12,14 +12,14 @@ import { setupProblem, type PreparedRun } from "./prepare-run.ts";
 import { commandInfos, ALL_COMMANDS } from "./repl-command-list.ts";
 import { findCommand, runCommand, type ReplContext } from "./repl-commands.ts";
 import { createDialogs } from "./repl-dialogs.ts";
-import { createPromptInput, type InputAction } from "./repl-input.ts";
+import { createPromptInput } from "./repl-input.ts";
+import { createActionHandler } from "./repl-actions.ts";
 import { createTurnView, type TurnView } from "./repl-view.ts";
 import { composeFrame, STARTING_HINT } from "./repl-frame.ts";
 import type { EarlyTerminal } from "./repl-early.ts";
 import { createCompletionMenu } from "./repl-completion.ts";
 import { openInputHistory } from "./input-history.ts";
 import { createPasteStore } from "./paste-store.ts";
-import { imageBlock, imageFromPath, isImageError, readClipboardImage } from "./image-paste.ts";
 import { runBang } from "./repl-bang.ts";
 import { mentionAttachments } from "./mention-files.ts";
 import { nextMode } from "./repl-modes.ts";
@@ -27,6 +27,9 @@ import { createScreen, type LiveFrame } from "./screen.ts";
 import { openTerminal } from "./terminal.ts";
 import { historyRows } from "./repl-history-view.ts";
 import { createIdleCollector } from "./idle-collect.ts";
+import type { ReplBuddy } from "./repl-buddy.ts";
+import { sideRequest } from "./side-request.ts";
+import { record } from "./cost.ts";
 import { createRunFactory } from "./repl-run.ts";
 import { createWorkQueue } from "./repl-queue.ts";
 import { noticeLine, noticeText } from "./tasks.ts";
@@ -79,8 +82,8 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
 
   // The frame is composed when the screen draws (at most once per frame), not on every call: a streamed
   // answer calls this for every chunk, and composing re-renders the unfinished markdown tail.
-  const compose = (): LiveFrame =>
-    composeFrame({
+  const compose = (): LiveFrame => {
+    const frame = composeFrame({
       width: terminal.columns(),
       color: terminal.color,
       turnRows: running?.view?.liveRows(performance.now()) ?? [],
@@ -91,6 +94,8 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       hint: hint ?? (run ? undefined : STARTING_HINT),
       statusLines,
     });
+    return buddy ? buddy.decorate(frame) : frame;
+  };
   const paint = (): void => screen.setLive(compose);
 
   const flash = (text: string): void => {
@@ -162,6 +167,8 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       conversation = conversationFor(run);
       if (run.settings.editorMode === "vim") input.setVim(true);
       signals.started();
+      // The import sits inside the feature test so that a build without the feature has none of it.
+      if (typeof HONE_FEATURE_BUDDY === "boolean" && HONE_FEATURE_BUDDY) startCompanion(run, import("./repl-buddy.ts"));
       statusLine = startStatusLine(run, env, (lines) => {
         statusLines = lines;
         paint();
@@ -176,6 +183,20 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     }
     paint();
   })();
+
+  let buddy: ReplBuddy | undefined;
+  /** The companion (feature "buddy"): loaded only in builds that have it. */
+  function startCompanion(prepared: PreparedRun, loading: Promise<typeof import("./repl-buddy.ts")>): void {
+    const complete = (prompt: string): Promise<string> =>
+      sideRequest(prepared.setup.agent, prompt, { maxTokens: 200, onUsage: (m) => conversation && record(conversation.ledger, m.model, m.usage) });
+    void loading
+      .then((m) => m.startBuddy({ env, color: terminal.color, width: terminal.columns, complete, print, paint }))
+      .then((started) => {
+        buddy = started;
+        paint();
+      })
+      .catch((error: unknown) => print(c.yellow(`hone: companion: ${(error as Error).message}`)));
+  }
 
   function showResumed(prepared: PreparedRun): void {
     print(historyRows(prepared.session.history, { width: terminal.columns(), color: terminal.color, cwd }));
@@ -249,6 +270,11 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       });
       return;
     }
+    // A message addressed to the companion by name is its to answer, in one line.
+    if (buddy && images.length === 0 && !expanded.startsWith("/")) {
+      const answered = await buddy.answer(expanded).catch((error: unknown) => (print(c.red(`companion: ${(error as Error).message}`)), true));
+      if (answered) return;
+    }
     const canRead = run?.setup.agent.session.canRead ?? (() => true);
     const attached = expanded.startsWith("/") ? [] : mentionAttachments(expanded, cwd, canRead).map((t): UserBlock => ({ type: "text", text: t }));
     const content: string | UserBlock[] = images.length === 0 && attached.length === 0 ? expanded : [...images, { type: "text", text: expanded }, ...attached];
@@ -268,60 +294,34 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     idle: paint,
   });
 
-  const handle = (action: InputAction): void => {
-    switch (action.type) {
-      case "submit":
-        work.push(action.text);
-        return;
-      case "interrupt":
-        running?.controller.abort();
-        return;
-      case "exit":
-        finish(EXIT.ok);
-        return;
-      case "exit-hint":
-        flash("Press Ctrl+C again to exit");
-        return;
-      case "cycle-mode": {
-        if (!run) return;
-        const permissions = run.setup.permissions;
-        permissions.mode = nextMode(permissions.mode, bypassAllowed);
-        run.session.recordPermissionMode(permissions.mode);
-        refreshStatus();
-        return;
-      }
-      case "rewind":
-        work.push("/rewind");
-        return;
-      case "clear-screen":
-        terminal.write("\x1b[2J\x1b[3J\x1b[H");
-        screen.resume();
-        return;
-      case "paste": {
-        const image = imageFromPath(action.text, cwd, { home: env.HOME });
-        if (image && isImageError(image)) flash(image.error);
-        else input.insert(image ? pastes.addImage(imageBlock(image)) : pastes.accept(action.text));
-        return;
-      }
-      case "paste-image":
-        void readClipboardImage().then((image) => {
-          if (!image) flash("No image on the clipboard (reading it needs wl-paste or xclip)");
-          else if (isImageError(image)) flash(image.error);
-          else input.insert(pastes.addImage(imageBlock(image)));
-          paint();
-        });
-        return;
-      case "background": {
-        const send = run?.setup.agent.session.sendToBackground;
-        if (send) send();
-        else flash("Ctrl+B moves a running Bash command to the background; none is running");
-        return;
-      }
-      case "suspend":
-        suspend();
-        return;
-    }
-  };
+  const handle = createActionHandler({
+    work,
+    pastes,
+    cwd,
+    home: env.HOME,
+    interrupt: () => running?.controller.abort(),
+    finish,
+    flash,
+    cycleMode: () => {
+      if (!run) return;
+      const permissions = run.setup.permissions;
+      permissions.mode = nextMode(permissions.mode, bypassAllowed);
+      run.session.recordPermissionMode(permissions.mode);
+      refreshStatus();
+    },
+    clearScreen: () => {
+      terminal.write("\x1b[2J\x1b[3J\x1b[H");
+      screen.resume();
+    },
+    insert: (text) => input.insert(text),
+    paint,
+    background: () => {
+      const send = run?.setup.agent.session.sendToBackground;
+      send?.();
+      return send !== undefined;
+    },
+    suspend: () => suspend(),
+  });
 
   function onKey(key: Key): void {
     idle.nudge();
@@ -385,6 +385,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
     signal: new AbortController().signal,
     commandList: () => commandInfos(run),
     refreshStatus,
+    buddy: () => buddy,
   };
 
   let columns = terminal.columns();
@@ -406,6 +407,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
 
   const code = await exited;
   idle.stop();
+  buddy?.stop();
   runs.close();
   statusLine?.stop();
   stopKeys.detach();

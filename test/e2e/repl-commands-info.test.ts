@@ -129,4 +129,8 @@ describe.skipIf(!hasTmux())("REPL info commands", () => {
     // Each skill's heading is its own: the three requests are not the same text.
     expect(messagesText(repl.api.requests[0]!)).not.toContain(skillHeading("commit"));
   });
+  test("/buddy in the default build says the companion is not built in and how to build it", async () => {
+    const repl = await start({ env: { NO_COLOR: "1" } });
+    await repl.command("/buddy", 'needs the "buddy" feature, and this hone was built without it (build with: bun run build --features buddy)');
+  });
 });

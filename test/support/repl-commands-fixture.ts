@@ -14,7 +14,7 @@ import { startTmux, type Tmux } from "./tmux.ts";
 export const TESTED_COMMANDS = {
   session: ["help", "clear", "compact", "context", "cost", "resume", "rewind", "export", "exit"],
   settings: ["model", "think", "effort", "plan", "output-style", "vim", "statusline", "add-dir"],
-  info: ["status", "version", "config", "doctor", "hooks", "memory", "agents", "skills", "mcp", "permissions", "diff", "init", "review", "commit"],
+  info: ["status", "version", "config", "doctor", "hooks", "memory", "agents", "skills", "mcp", "permissions", "diff", "init", "review", "commit", "buddy"],
 } as const;
 
 export interface ReplOptions {
@@ -32,6 +32,8 @@ export interface ReplOptions {
   extendedKeys?: boolean;
   /** Sub-agent conversations scripted by their prompts (mock-api.ts). */
   routes?: Route[];
+  /** Another binary (the build with compile-time features). */
+  binary?: string;
 }
 
 export interface Repl {
@@ -69,7 +71,7 @@ export function replHarness(): (options?: ReplOptions) => Promise<Repl> {
     const dir = options.dir ?? tempProject("hone-repl-");
     const home = options.home ?? tempHome();
     writeFiles(dir, options.files ?? {});
-    const t = startTmux({ cwd: dir, apiUrl: api.url, env: { HOME: home, ...options.env }, args: options.args ?? [], width: options.width ?? 120, height: options.height ?? 40, ...(options.extendedKeys ? { extendedKeys: true } : {}) });
+    const t = startTmux({ cwd: dir, apiUrl: api.url, env: { HOME: home, ...options.env }, args: options.args ?? [], width: options.width ?? 120, height: options.height ?? 40, ...(options.extendedKeys ? { extendedKeys: true } : {}), ...(options.binary ? { command: [options.binary] } : {}) });
     cleanups.push(() => t.kill());
     // The footer's hint replaces "starting…" once settings, session and MCP servers are ready.
     await t.waitFor((s) => s.includes("? for shortcuts") || s.includes("(shift+tab to cycle)"), { timeoutMs: 20_000 });

@@ -7,6 +7,14 @@ import { join, resolve } from "node:path";
 /** HONE_BIN points the tests at another build (helpers building in parallel use their own). */
 export const HONE_BIN = process.env.HONE_BIN ? resolve(process.env.HONE_BIN) : resolve(import.meta.dir, "../../dist/hone");
 
+/** The build with every compile-time feature (`bun run build --features buddy,proactive`, as .ci/run does). */
+export const HONE_FULL_BIN = process.env.HONE_FULL_BIN ? resolve(process.env.HONE_FULL_BIN) : resolve(import.meta.dir, "../../dist/full/hone");
+
+export function requireFullBinary(): string {
+  if (!existsSync(HONE_FULL_BIN)) throw new Error(`${HONE_FULL_BIN} is missing: run "HONE_OUTFILE=dist/full/hone bun run build --features buddy,proactive" before the feature tests`);
+  return HONE_FULL_BIN;
+}
+
 export function requireBinary(): string {
   if (!existsSync(HONE_BIN)) throw new Error(`${HONE_BIN} is missing: run "bun run build" before the end-to-end tests`);
   return HONE_BIN;
