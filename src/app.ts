@@ -15,6 +15,7 @@ import { SessionWriteError } from "./session.ts";
 import { findSubcommand } from "./subcommands.ts";
 import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
 import { VERSION } from "./version.ts";
+import { notBuiltIn } from "./features.ts";
 import type { EarlyTerminal } from "./repl-early.ts";
 
 const NO_KEY = `hone needs an Anthropic API key.
@@ -70,6 +71,14 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
   if (options.version) {
     writeOut(`${VERSION} (hone)`);
     return EXIT.ok;
+  }
+  if (options.kairos) {
+    // The import sits inside the feature test so that a build without "proactive" has none of KAIROS.
+    if (typeof HONE_FEATURE_PROACTIVE === "boolean" && HONE_FEATURE_PROACTIVE) {
+      return await (await import("./kairos-main.ts")).runKairosMain(options, { out: writeOut, err: writeErr, withSignals });
+    }
+    writeErr(`hone: ${notBuiltIn("proactive", "--kairos")}`);
+    return EXIT.usage;
   }
   if (!options.print) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {

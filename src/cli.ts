@@ -33,6 +33,8 @@ export interface RunOptions {
   forkSession: boolean;
   /** --coordinator: the main agent only orchestrates workers (orchestration-modes.ts). */
   coordinator: boolean;
+  /** --kairos: the proactive session that acts on ticks (feature "proactive"). */
+  kairos: boolean;
   persistSession: boolean;
   settings?: string;
   settingSources?: SettingSource[];
@@ -180,6 +182,7 @@ function buildCli() {
     .option("--session-id <uuid>", "Use this UUID as the session id")
     .option("--fork-session", "With --resume/--continue: continue in a copy under a new session id")
     .option("--coordinator", "Coordinator mode: the main agent only delegates to background workers (also HONE_COORDINATOR_MODE=1)")
+    .option("--kairos", "Proactive mode: a session that wakes on a timer, looks at what changed and acts (needs the proactive feature)")
     .option("--no-session-persistence", "Do not save this session to disk")
     .option("--settings <file-or-json>", "Extra settings layer: a JSON file path or inline JSON")
     .option("--setting-sources <list>", "Settings files to load: comma-separated user, project, local")
@@ -341,6 +344,7 @@ export function parseArgs(input: string[]): RunOptions {
     sessionId: single(o.sessionId, "--session-id"),
     forkSession: o.forkSession === true,
     coordinator: o.coordinator === true,
+    kairos: o.kairos === true,
     persistSession: o.sessionPersistence !== false,
     settings: single(o.settings, "--settings"),
     settingSources: settingSources(single(given(o.settingSources, "--setting-sources"), "--setting-sources")),

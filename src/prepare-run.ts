@@ -2,6 +2,7 @@
 // block applied), instruction files, the session (new, continued, resumed or forked), hooks, the
 // sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
 // messages and exit codes.
+import type { Tool } from "./tool.ts";
 import { startProjectScheduler, type Scheduler } from "./scheduler.ts";
 import type { SessionState } from "./session-state.ts";
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -132,6 +133,8 @@ function hookDispatcher(loaded: LoadedSettings, plugins: ExtensionSetup["hookLay
 /** What the program driving hone adds: who answers permission asks (an SDK host, an HTTP client). */
 export interface RunHost {
   ask?: Asker;
+  /** Tools only this kind of run offers (KAIROS's). */
+  extraTools?: Tool[];
   /** Keep a hook dispatcher even without configured hooks, so callbacks can be registered later. */
   hookCallbacks?: boolean;
 }
@@ -205,7 +208,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         readableDirs: [session.folder, join(scratchRoot(), session.id)],
         notify: (text) => writeErr(`hone: ${text}`),
         ...(host.ask ? { ask: host.ask } : {}),
-        extraTools: extensions.tools(() => invocation),
+        extraTools: [...extensions.tools(() => invocation), ...(host.extraTools ?? [])],
         agentDefs: extensions.agents,
         longLived,
         promptSections: extensions.promptSections,

@@ -36,6 +36,8 @@ const kairos = z.object({
   enabled: bool.optional(),
   tickIntervalSecs: positiveInt.optional(),
   blockingBudgetSecs: positiveInt.optional(),
+  /** PushNotification runs this shell command with HONE_NOTIFY_TITLE and HONE_NOTIFY_MESSAGE set. */
+  notifyCommand: str.optional(),
 });
 
 const ultraplan = z.object({
