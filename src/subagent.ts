@@ -3,7 +3,7 @@
 // session state (working directory, files read, shells), so nothing it does leaks into the parent's
 // context except its final message. Its events go to the parent (stream-json marks them with the
 // Agent call's id) and to its own transcript.
-import { runAgent, type AgentConfig, type AgentEvent } from "./agent.ts";
+import { appendUserText, runAgent, type AgentConfig, type AgentEvent } from "./agent.ts";
 import { createContextMeter } from "./agent-compact.ts";
 import { compactPolicy } from "./compact-policy.ts";
 import type { Env } from "./config-dir.ts";
@@ -38,6 +38,11 @@ export interface SubagentSpec {
   /** Stops it once it has spent its share (a managed executor's budget). */
   overBudget?: (usage: AgentUsage) => boolean;
   transcriptPath?: string;
+  /**
+   * A conversation to continue (a planner revising its plan after feedback): the prompt is added to it
+   * as the next user message and the run extends it in place. Absent: a fresh conversation.
+   */
+  history?: Message[];
 }
 
 export interface SubagentParent {
@@ -150,7 +155,9 @@ export async function runSubagent(spec: SubagentSpec, parent: SubagentParent, si
   const usage: AgentUsage = { inputTokens: 0, outputTokens: 0, toolUses: 0, costUsd: 0 };
   if (spec.overBudget) config.overBudget = () => spec.overBudget!(usage);
   const log = spec.transcriptPath ? openSidechainLog(spec.transcriptPath, { sessionId: parent.sessionId, agentId: spec.id, cwd: spec.cwd }) : undefined;
-  const history: Message[] = [{ role: "user", content: spec.prompt }];
+  const history: Message[] = spec.history ?? [];
+  if (history.length === 0) history.push({ role: "user", content: spec.prompt });
+  else appendUserText(history, spec.prompt);
   log?.prompt(spec.prompt);
   const finish = (status: SubagentOutcome["status"], text: string): SubagentOutcome => ({ status, text, usage, model, durationMs: performance.now() - started });
   try {
