@@ -54,6 +54,8 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
     writeOut(`${VERSION} (hone)`);
     return EXIT.ok;
   }
+  // A session whose memory gates passed starts this in the background (memory-session.ts).
+  if (argv[0] === "__dream") return await (await import("./dream-main.ts")).runDreamMain(parseArgs([]), { out: writeOut, err: writeErr }, false);
   const sub = findSubcommand(argv);
   if (sub) return await sub.command.run(argv.slice(1), { cwd: process.cwd(), env: process.env, out: writeOut, err: writeErr });
 
@@ -72,6 +74,7 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
     writeOut(`${VERSION} (hone)`);
     return EXIT.ok;
   }
+  if (options.dreamNow) return await (await import("./dream-main.ts")).runDreamMain(options, { out: writeOut, err: writeErr }, true);
   if (options.kairos) {
     // The import sits inside the feature test so that a build without "proactive" has none of KAIROS.
     if (typeof HONE_FEATURE_PROACTIVE === "boolean" && HONE_FEATURE_PROACTIVE) {

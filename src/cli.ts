@@ -35,6 +35,8 @@ export interface RunOptions {
   coordinator: boolean;
   /** --kairos: the proactive session that acts on ticks (feature "proactive"). */
   kairos: boolean;
+  /** --dream-now: consolidate the memory at once (the lock still applies). */
+  dreamNow: boolean;
   persistSession: boolean;
   settings?: string;
   settingSources?: SettingSource[];
@@ -182,6 +184,7 @@ function buildCli() {
     .option("--session-id <uuid>", "Use this UUID as the session id")
     .option("--fork-session", "With --resume/--continue: continue in a copy under a new session id")
     .option("--coordinator", "Coordinator mode: the main agent only delegates to background workers (also HONE_COORDINATOR_MODE=1)")
+    .option("--dream-now", "Consolidate the memory folder now (autoDream), whatever the time and session gates say")
     .option("--kairos", "Proactive mode: a session that wakes on a timer, looks at what changed and acts (needs the proactive feature)")
     .option("--no-session-persistence", "Do not save this session to disk")
     .option("--settings <file-or-json>", "Extra settings layer: a JSON file path or inline JSON")
@@ -345,6 +348,7 @@ export function parseArgs(input: string[]): RunOptions {
     forkSession: o.forkSession === true,
     coordinator: o.coordinator === true,
     kairos: o.kairos === true,
+    dreamNow: o.dreamNow === true,
     persistSession: o.sessionPersistence !== false,
     settings: single(o.settings, "--settings"),
     settingSources: settingSources(single(given(o.settingSources, "--setting-sources"), "--setting-sources")),

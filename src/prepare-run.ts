@@ -4,6 +4,7 @@
 // messages and exit codes.
 import type { Tool } from "./tool.ts";
 import { startProjectScheduler, type Scheduler } from "./scheduler.ts";
+import { loadMemoryIndex, memoryDir } from "./memory-dir.ts";
 import type { SessionState } from "./session-state.ts";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -166,6 +167,9 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
   const env = process.env;
 
   const instructions = loadInstructions({ cwd, env });
+  const memory = memoryDir(loaded.settings, env);
+  const memoryIndex = loadMemoryIndex(memory);
+  for (const warning of memoryIndex.warnings) log.warn(warning);
   for (const warning of instructions.warnings) log.warn(warning);
 
   const session = openSession({
@@ -205,7 +209,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         settings: { ...settings, directories: [], outputStyle: promptStyle(style.style) },
         ...(hooks ? { hooks } : {}),
         ...(sandbox.policy ? { sandbox: sandbox.policy } : {}),
-        readableDirs: [session.folder, join(scratchRoot(), session.id)],
+        readableDirs: [session.folder, join(scratchRoot(), session.id), memory],
+        ...(memoryIndex.text ? { memoryIndex: memoryIndex.text } : {}),
         notify: (text) => writeErr(`hone: ${text}`),
         ...(host.ask ? { ask: host.ask } : {}),
         extraTools: [...extensions.tools(() => invocation), ...(host.extraTools ?? [])],
@@ -229,6 +234,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     mode = () => setup.permissions.mode;
     for (const warning of setup.warnings) log.warn(warning);
     log.debug(`model ${setup.agent.model}, permission mode ${setup.permissions.mode}, tools: ${setup.agent.tools.map((t) => t.name).join(", ")}`);
+    setup.memory = { dir: memory, autoDream: loaded.settings.memory?.autoDream !== false, settings: loaded.settings.memory };
     const effort = options.effort ?? loaded.settings.effortLevel;
     if (effort) setup.agent.effort = effort;
     const state = setup.agent.session;

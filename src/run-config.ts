@@ -24,6 +24,7 @@ import { createAgentLauncher } from "./agent-launcher.ts";
 import { noticeText } from "./tasks.ts";
 import { coordinatorRequested, coordinatorSetup, managedPolicy, MANAGER_PROMPT, type ManagedAgents } from "./orchestration-modes.ts";
 import type { AgentDef } from "./extension-types.ts";
+import type { SessionMemory } from "./memory-session.ts";
 import { VERSION } from "./version.ts";
 import { envNumber, homeDir } from "./config-dir.ts";
 import { createContextMeter, type CompactionSetup } from "./agent-compact.ts";
@@ -45,6 +46,8 @@ export interface RunSetup {
   promptParts: Array<{ label: string; text: string }>;
   /** --json-schema: the StructuredOutput tool's state, for the turn runner. */
   structured?: StructuredOutputState;
+  /** Where the session's note goes when it ends, and whether a dream may follow (memory-session.ts). */
+  memory?: SessionMemory;
   /** "coordinator": the main agent only orchestrates (recorded, so a resume restores it). */
   mode?: "coordinator";
   /** Rebuilds the system prompt with another replacement or appended text (an SDK host's initialize). */
@@ -140,6 +143,8 @@ export interface RunInputs {
   structuredOutput?: StructuredOutput & { maxRetries: number };
   /** Tools from the user's extensions (Skill, MCP tools, ToolSearch, MCP resource tools). */
   extraTools?: Tool[];
+  /** The memory's index for the system prompt (memory-dir.ts loadMemoryIndex); empty or absent: none. */
+  memoryIndex?: string;
   /** hone keeps running after a turn (the REPL, stream-json): scheduled prompts can fire. */
   longLived?: boolean;
   /** Agent files (.claude/agents, plugins, --agents): sub-agent types besides the built-in ones. */
@@ -217,7 +222,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   // Coordinator mode: the main agent only orchestrates; its workers choose from the full tool set.
   const coordinator = coordinatorRequested(options.coordinator, env, restored?.mode) ? coordinatorSetup(tools, join(scratchRoot(), place.id, "scratchpad")) : undefined;
   const managed = inputs.settings?.managed;
-  const sections = inputs.promptSections?.(info.contextWindow, (skill) => tools.some((t) => t.name === "Skill") && decide({ tool: "Skill", input: { skill }, readOnly: true }, permissions).behavior !== "deny") ?? [];
+  const extensionSections = inputs.promptSections?.(info.contextWindow, (skill) => tools.some((t) => t.name === "Skill") && decide({ tool: "Skill", input: { skill }, readOnly: true }, permissions).behavior !== "deny") ?? [];
+  // The memory's index (MEMORY.md) comes right after the instruction files.
+  const sections = [...(inputs.memoryIndex ? [inputs.memoryIndex] : []), ...extensionSections];
   const promptEnv = { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined };
   const modePrompts = [...(coordinator ? [coordinator.prompt] : []), ...(managed && !coordinator ? [MANAGER_PROMPT] : [])];
   const promptOptions = { replace: options.systemPrompt, append: [...options.appendSystemPrompt, ...modePrompts], instructions: inputs.settings?.instructions, sections, style: inputs.settings?.outputStyle };
@@ -280,7 +287,8 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   };
   const promptParts = [
     ...(inputs.settings?.instructions ? [{ label: "Instruction files (CLAUDE.md)", text: inputs.settings.instructions }] : []),
-    ...sections.map((text) => ({ label: text.startsWith("Instructions from the MCP server") ? "MCP server instructions" : "Skills and commands", text })),
+    ...(inputs.memoryIndex ? [{ label: "Memory (MEMORY.md)", text: inputs.memoryIndex }] : []),
+    ...extensionSections.map((text) => ({ label: text.startsWith("Instructions from the MCP server") ? "MCP server instructions" : "Skills and commands", text })),
   ];
   const setSystemPrompt = (change: { replace?: string; append?: string[]; style?: PromptStyle | null }): void => {
     // A style switch (/output-style) lasts for the rest of the session; null is Default.

@@ -273,6 +273,7 @@ const ENV_READERS: [string, EnvReader][] = [
   ["HONE_MAX_TOKENS", (v) => { const n = wholeNumber(v, 1, Number.MAX_SAFE_INTEGER); return n === undefined ? "expected a positive integer" : { maxTokens: n }; }],
   ["HONE_BASH_TIMEOUT", (v) => { const n = wholeNumber(v, 1, 600); return n === undefined ? "expected whole seconds from 1 to 600" : { bashTimeoutSecs: n }; }],
   ["HONE_MEMORY_DIR", (v) => ({ memory: { memoryDir: v } })],
+  ["HONE_AUTO_DREAM", (v) => (/^(1|true|on)$/i.test(v.trim()) ? { memory: { autoDream: true } } : /^(0|false|off)$/i.test(v.trim()) ? { memory: { autoDream: false } } : "expected 1 or 0")],
   ["HONE_LOG_LEVEL", (v) => { const level = v.trim().toLowerCase(); return isLogLevel(level) ? { logLevel: level } : "expected one of trace, debug, info, warn, error"; }],
 ];
 

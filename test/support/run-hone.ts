@@ -53,6 +53,8 @@ export function honeEnv(apiUrl: string | undefined, extra: Record<string, string
     ANTHROPIC_API_KEY: "sk-test-key",
     ANTHROPIC_BASE_URL: apiUrl,
     HONE_RETRY_BASE_MS: "20",
+    // A test's sessions must not start background memory dreams against its scripted API (opt in: "1").
+    HONE_AUTO_DREAM: "0",
     ...extra,
   })) {
     if (value !== undefined) env[key] = value;
