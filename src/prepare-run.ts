@@ -3,6 +3,7 @@
 // sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
 // messages and exit codes.
 import type { Tool } from "./tool.ts";
+import { undercoverConfig } from "./undercover-config.ts";
 import { startProjectScheduler, type Scheduler } from "./scheduler.ts";
 import { loadMemoryIndex, memoryDir } from "./memory-dir.ts";
 import type { SessionState } from "./session-state.ts";
@@ -107,6 +108,7 @@ function runSettings(loaded: LoadedSettings, instructions: string): RunSettings 
     instructions,
     compact: { autoCompactEnabled: settings.autoCompactEnabled, autoCompactWindow: settings.autoCompactWindow },
     ...(settings.managedAgents ? { managed: settings.managedAgents } : {}),
+    undercover: undercoverConfig(settings.undercover, process.env),
   };
 }
 

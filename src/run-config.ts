@@ -1,5 +1,7 @@
 // Turns parsed flags and the environment into everything a run needs: the provider, model, tools,
 // permissions, system prompt and limits. Pure apart from reading the environment and the cwd.
+import { UNDERCOVER_OFF, undercoverPromptSection, type UndercoverConfig } from "./undercover-config.ts";
+import { withUndercover } from "./undercover-authorize.ts";
 import { dirname, join, resolve } from "node:path";
 import { cachingEnabled, createAnthropicProvider, credentialsFromEnv, parseCustomHeaders, type Credentials } from "./anthropic.ts";
 import type { AgentConfig } from "./agent.ts";
@@ -122,6 +124,7 @@ export interface RunSettings {
   outputStyle?: PromptStyle;
   /** managedAgents: a manager model and budgeted executors. */
   managed?: ManagedAgents;
+  undercover?: UndercoverConfig;
 }
 
 export interface RunInputs {
@@ -226,7 +229,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   // The memory's index (MEMORY.md) comes right after the instruction files.
   const sections = [...(inputs.memoryIndex ? [inputs.memoryIndex] : []), ...extensionSections];
   const promptEnv = { cwd, platform: process.platform, date: new Date().toISOString().slice(0, 10), model, isGitRepo: findUp(cwd, ".git") !== undefined };
-  const modePrompts = [...(coordinator ? [coordinator.prompt] : []), ...(managed && !coordinator ? [MANAGER_PROMPT] : [])];
+  const undercover = inputs.settings?.undercover;
+  const undercoverNote = undercover ? undercoverPromptSection(undercover, cwd, env) : undefined;
+  const modePrompts = [...(coordinator ? [coordinator.prompt] : []), ...(managed && !coordinator ? [MANAGER_PROMPT] : []), ...(undercoverNote ? [undercoverNote] : [])];
   const promptOptions = { replace: options.systemPrompt, append: [...options.appendSystemPrompt, ...modePrompts], instructions: inputs.settings?.instructions, sections, style: inputs.settings?.outputStyle };
   const system = buildSystemPrompt(promptEnv, promptOptions);
   const session = createSessionState(place.id, cwd, dirname(place.folder));
@@ -251,14 +256,17 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     retry: retryPolicy(env),
     session,
     projectDir: cwd,
-    authorize: createAuthorizer({
-      context: () => permissions,
-      shellCwd: () => session.cwd,
-      ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
-      ...(inputs.ask ? { ask: inputs.ask } : {}),
-      ...(inputs.notify ? { notify: inputs.notify } : {}),
-      stop: (reason) => Object.assign(control, { stopped: true, stopReason: reason }),
-    }),
+    authorize: withUndercover(
+      createAuthorizer({
+        context: () => permissions,
+        shellCwd: () => session.cwd,
+        ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
+        ...(inputs.ask ? { ask: inputs.ask } : {}),
+        ...(inputs.notify ? { notify: inputs.notify } : {}),
+        stop: (reason) => Object.assign(control, { stopped: true, stopReason: reason }),
+      }),
+      { config: undercover ?? UNDERCOVER_OFF, cwd: () => session.cwd, home: homeDir(env), ...(inputs.notify ? { notify: inputs.notify } : {}) },
+    ),
     ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
     control,
     compaction,
@@ -268,7 +276,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   session.agents = createAgentLauncher({
     ...(policy ? { policy } : {}),
     ...(managed?.maxConcurrent ? { limit: managed.maxConcurrent } : {}),
-    parent: () => ({ config: agent, tools, permissions: () => permissions, env, ...(inputs.settings?.instructions ? { instructions: inputs.settings.instructions } : {}), sessionId: place.id, ...(inputs.notify ? { notify: inputs.notify } : {}) }),
+    parent: () => ({ config: agent, tools, permissions: () => permissions, env, ...(inputs.settings?.instructions ? { instructions: inputs.settings.instructions } : {}), sessionId: place.id, ...(inputs.notify ? { notify: inputs.notify } : {}), ...(undercover ? { undercover } : {}) }),
     types,
     tasks: session.tasks,
     ...(place.transcriptPath ? { folder: place.folder } : {}),

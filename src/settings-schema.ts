@@ -47,6 +47,15 @@ const ultraplan = z.object({
   model: str.optional(),
 });
 
+const undercover = z.object({
+  enabled: z.union([bool, z.literal("auto")]).optional(),
+  internalHosts: z.array(str).optional(),
+  codenames: z.array(str).optional(),
+  modelNames: z.array(str).optional(),
+  internalUrls: z.array(str).optional(),
+  attribution: bool.optional(),
+});
+
 const sandbox = z.object({
   enabled: bool.optional(),
   autoAllowBashIfSandboxed: bool.optional(),
@@ -72,7 +81,7 @@ const managedAgents = z.object({
 const hooks = z.record(z.string(), z.array(z.record(z.string(), z.unknown())));
 
 /** Tables whose own keys are known, used to spot unknown nested keys. */
-export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan, sandbox } as const;
+export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan, sandbox, undercover } as const;
 
 export const FILE_SCHEMA = z.object({
   permissions: permissions.optional(),
@@ -88,6 +97,8 @@ export const FILE_SCHEMA = z.object({
   memory: memory.optional(),
   kairos: kairos.optional(),
   ultraplan: ultraplan.optional(),
+  /** Undercover mode (undercover-config.ts): checks outgoing git and gh text in public repositories. */
+  undercover: undercover.optional(),
   /** Plugins by "name@marketplace" (or bare name): true loads it. */
   enabledPlugins: z.record(z.string(), bool).optional(),
   enableAllProjectMcpServers: bool.optional(),

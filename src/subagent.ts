@@ -4,6 +4,8 @@
 // context except its final message. Its events go to the parent (stream-json marks them with the
 // Agent call's id) and to its own transcript.
 import { appendUserText, runAgent, type AgentConfig, type AgentEvent } from "./agent.ts";
+import { UNDERCOVER_OFF, type UndercoverConfig } from "./undercover-config.ts";
+import { withUndercover } from "./undercover-authorize.ts";
 import { createContextMeter } from "./agent-compact.ts";
 import { compactPolicy } from "./compact-policy.ts";
 import type { Env } from "./config-dir.ts";
@@ -55,6 +57,8 @@ export interface SubagentParent {
   instructions?: string;
   sessionId: string;
   notify?: (text: string) => void;
+  /** Undercover mode: the sub-agent's Bash commands go through the same gate. */
+  undercover?: UndercoverConfig;
 }
 
 export interface SubagentOutcome {
@@ -113,13 +117,16 @@ function childConfig(spec: SubagentSpec, parent: SubagentParent, state: SessionS
     retry: p.retry,
     session: state,
     projectDir: spec.cwd,
-    authorize: createAuthorizer({
-      context: permissions,
-      shellCwd: () => state.cwd,
-      ...(p.hooks ? { hooks: p.hooks } : {}),
-      ...(spec.ask ? { ask: spec.ask } : {}),
-      ...(parent.notify ? { notify: parent.notify } : {}),
-    }),
+    authorize: withUndercover(
+      createAuthorizer({
+        context: permissions,
+        shellCwd: () => state.cwd,
+        ...(p.hooks ? { hooks: p.hooks } : {}),
+        ...(spec.ask ? { ask: spec.ask } : {}),
+        ...(parent.notify ? { notify: parent.notify } : {}),
+      }),
+      { config: parent.undercover ?? UNDERCOVER_OFF, cwd: () => state.cwd, ...(parent.notify ? { notify: parent.notify } : {}) },
+    ),
     ...(p.hooks ? { hooks: p.hooks } : {}),
     control: {},
     ...(p.compaction
