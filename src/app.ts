@@ -17,6 +17,7 @@ import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
 import { VERSION } from "./version.ts";
 import { notBuiltIn } from "./features.ts";
 import type { EarlyTerminal } from "./repl-early.ts";
+import type { SubagentParent } from "./subagent.ts";
 
 const NO_KEY = `hone needs an Anthropic API key.
 Set one in your shell, then run hone again:
@@ -54,6 +55,8 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
     writeOut(`${VERSION} (hone)`);
     return EXIT.ok;
   }
+  // The detached planner of --ultraplan / /ultraplan: outlives the terminal that started it.
+  if (argv[0] === "__ultraplan-run") return await (await import("./ultraplan-detached.ts")).ultraplanMain(argv.slice(1), { makeParent: plannerParent });
   // A session whose memory gates passed starts this in the background (memory-session.ts).
   if (argv[0] === "__dream") return await (await import("./dream-main.ts")).runDreamMain(parseArgs([]), { out: writeOut, err: writeErr }, false);
   const sub = findSubcommand(argv);
@@ -106,6 +109,11 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
     return code;
   }
   try {
+    if (options.ultraplan !== undefined) {
+      const planned = await planFirst(options.ultraplan, prepared);
+      if (planned === undefined) return EXIT.error;
+      options = { ...options, prompt: planned };
+    }
     return await runPrepared(options, prepared, control, slot);
   } catch (error) {
     if (!(error instanceof SessionWriteError)) throw error;
@@ -115,6 +123,32 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
     await prepared.close();
     prepared.session.close();
   }
+}
+
+/** A planner's parent: the project's run in plan mode, unsaved. */
+async function plannerParent(cwd: string): Promise<SubagentParent> {
+  const prepared = await prepareRun(parseArgs(["-p", "--permission-mode", "plan", "--no-session-persistence", "--cwd", cwd]), writeErr);
+  const instructions = prepared.setup.promptParts.find((p) => p.label.startsWith("Instruction files"))?.text;
+  return { config: prepared.setup.agent, permissions: () => prepared.setup.permissions, env: process.env, sessionId: prepared.session.id, ...(instructions ? { instructions } : {}) };
+}
+
+/**
+ * -p --ultraplan: plans in a detached run with an approval page, then the approved plan is this run's
+ * prompt (out of plan mode). Any other ending prints what plan there is and fails; none is dropped.
+ */
+async function planFirst(task: string, prepared: PreparedRun): Promise<string | undefined> {
+  if (prepared.setup.credentials.source === "none") {
+    writeErr(NO_KEY);
+    return undefined;
+  }
+  const { terminalUltraplan } = await import("./ultraplan-terminal.ts");
+  const result = await terminalUltraplan(task, { env: process.env, cwd: prepared.setup.cwd, settings: prepared.settings.ultraplan, say: writeErr });
+  if (!result.prompt) {
+    if (result.state.plan) writeOut(result.state.plan);
+    return undefined;
+  }
+  if (prepared.setup.permissions.mode === "plan") prepared.setup.permissions.mode = "default";
+  return result.prompt;
 }
 
 /** Who answers permission asks: the SDK host (stdio), an MCP tool, or nobody (an ask is a denial). */

@@ -37,6 +37,8 @@ export interface RunOptions {
   kairos: boolean;
   /** --dream-now: consolidate the memory at once (the lock still applies). */
   dreamNow: boolean;
+  /** --ultraplan "<task>": a detached planning run with a local approval page first. */
+  ultraplan?: string;
   persistSession: boolean;
   settings?: string;
   settingSources?: SettingSource[];
@@ -184,6 +186,7 @@ function buildCli() {
     .option("--session-id <uuid>", "Use this UUID as the session id")
     .option("--fork-session", "With --resume/--continue: continue in a copy under a new session id")
     .option("--coordinator", "Coordinator mode: the main agent only delegates to background workers (also HONE_COORDINATOR_MODE=1)")
+    .option("--ultraplan <task>", "Plan the task in a detached planning run with a local approval page, then carry out the approved plan")
     .option("--dream-now", "Consolidate the memory folder now (autoDream), whatever the time and session gates say")
     .option("--kairos", "Proactive mode: a session that wakes on a timer, looks at what changed and acts (needs the proactive feature)")
     .option("--no-session-persistence", "Do not save this session to disk")
@@ -349,6 +352,7 @@ export function parseArgs(input: string[]): RunOptions {
     coordinator: o.coordinator === true,
     kairos: o.kairos === true,
     dreamNow: o.dreamNow === true,
+    ultraplan: single(given(o.ultraplan, "--ultraplan"), "--ultraplan"),
     persistSession: o.sessionPersistence !== false,
     settings: single(o.settings, "--settings"),
     settingSources: settingSources(single(given(o.settingSources, "--setting-sources"), "--setting-sources")),

@@ -7,8 +7,9 @@ import type { ReplCommand } from "./repl-commands.ts";
 import { INFO_COMMANDS } from "./repl-cmd-info.ts";
 import { SESSION_COMMANDS } from "./repl-cmd-session.ts";
 import { SETTINGS_COMMANDS } from "./repl-cmd-settings.ts";
+import { ULTRAPLAN_COMMANDS } from "./repl-cmd-ultraplan.ts";
 
-export const ALL_COMMANDS: ReplCommand[] = [...SESSION_COMMANDS, ...SETTINGS_COMMANDS, ...INFO_COMMANDS].sort((a, b) => a.name.localeCompare(b.name));
+export const ALL_COMMANDS: ReplCommand[] = [...SESSION_COMMANDS, ...SETTINGS_COMMANDS, ...INFO_COMMANDS, ...ULTRAPLAN_COMMANDS].sort((a, b) => a.name.localeCompare(b.name));
 
 export function commandInfos(run: PreparedRun | undefined): CommandInfo[] {
   const builtins = ALL_COMMANDS.map((c) => ({ name: c.name, description: c.description, ...(c.argumentHint ? { argumentHint: c.argumentHint } : {}), source: "built-in" }));

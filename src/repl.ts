@@ -176,6 +176,9 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
       refreshStatus();
       if (run.setup.credentials.source === "none") print(c.yellow("hone needs an Anthropic API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) and start hone again."));
       if (run.session.history.length > 0) showResumed(run);
+      // hone --ultraplan "<task>" in a terminal: the session starts with that planning run.
+      const task = options.ultraplan;
+      if (task !== undefined) queueMicrotask(() => work.push(`/ultraplan ${task}`));
     } catch (error) {
       if (setupProblem(error) === undefined) throw error;
       print(c.red(`hone: ${(error as Error).message}`));

@@ -2,7 +2,7 @@
 // /think, /effort, /plan, /output-style, /vim, /statusline, /add-dir, and the statusLine setting. Each
 // is checked by what the next request carries, what the footer shows or what lands in settings files.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveModel } from "../../src/models.ts";
 import { reply, text, toolUse } from "../support/mock-api.ts";
@@ -11,6 +11,7 @@ import { tempProject } from "../support/run-hone.ts";
 import { tempHome } from "../support/sessions.ts";
 import { systemText, toolResultText } from "../support/request-text.ts";
 import { hasTmux } from "../support/tmux.ts";
+import { decide, plannerPids } from "../support/ultraplan-fixture.ts";
 
 const start = replHarness();
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
@@ -144,4 +145,27 @@ describe.skipIf(!hasTmux())("REPL settings commands", () => {
     await repl.command("/model opus", "Model set to");
     await repl.t.waitFor(`SL model=${resolveModel("opus", {})} session=${session}`);
   });
+  test("/ultraplan <task> starts the detached planner, shows its page, and the plan approved there becomes the next turn", async () => {
+    const planners = plannerPids();
+    try {
+      const plan = "# Plan\n\n1. Add the flag.\n2. Test it. (repl-approved-plan)";
+      const repl = await start({
+        env: { NO_COLOR: "1" },
+        routes: [{ prompt: /^Write the implementation plan for this task/, steps: [reply(text(plan))] }],
+        fallback: reply(text("Carried out the approved plan.")),
+      });
+      await repl.command("/ultraplan", "/ultraplan needs a task to plan");
+      const shown = await repl.command("/ultraplan add a shout flag", /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(shown)![0];
+      const state = JSON.parse(readFileSync(join(repl.home, ".hone", "ultraplan", readdirSync(join(repl.home, ".hone", "ultraplan"))[0]!, "state.json"), "utf8")) as { pid?: number };
+      if (state.pid) planners.add(state.pid);
+      for (let i = 0; i < 200 && (await (await fetch(`${new URL(url).origin}/state?token=${new URL(url).searchParams.get("token")}`)).json() as { status: string }).status !== "ready"; i++) await Bun.sleep(50);
+      expect((await decide(url, "/approve", {})).status).toBe(200);
+      await repl.t.waitFor("Carried out the approved plan.", { history: true, timeoutMs: 20_000 });
+      const executing = repl.api.requests.at(-1)!;
+      expect(messagesText(executing)).toContain("repl-approved-plan");
+    } finally {
+      planners.endAll("SIGTERM");
+    }
+  }, 60_000);
 });

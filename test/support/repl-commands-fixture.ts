@@ -13,7 +13,7 @@ import { startTmux, type Tmux } from "./tmux.ts";
  * `/name`. The /help guard test fails when /help lists a built-in that is missing here. */
 export const TESTED_COMMANDS = {
   session: ["help", "clear", "compact", "context", "cost", "resume", "rewind", "export", "exit"],
-  settings: ["model", "think", "effort", "plan", "output-style", "vim", "statusline", "add-dir"],
+  settings: ["model", "think", "effort", "plan", "output-style", "vim", "statusline", "add-dir", "ultraplan"],
   info: ["status", "version", "config", "doctor", "hooks", "memory", "agents", "skills", "mcp", "permissions", "diff", "init", "review", "commit", "buddy"],
 } as const;
 
