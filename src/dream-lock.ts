@@ -32,14 +32,8 @@ export type LockAttempt =
 export type IsAlive = (pid: number) => boolean;
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { processAlive as pidAlive } from "./process-alive.ts";
+export { pidAlive };
 
 export function parseLock(raw: string): LockContent | undefined {
   try {

@@ -64,14 +64,7 @@ export type StateRead =
   | { ok: false; problem: "missing" | "torn" | "invalid"; message: string };
 
 /** Whether a process with this pid exists (EPERM: it does, under another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { processAlive } from "./process-alive.ts";
 
 export function ultraplanRoot(env: Env): string {
   return join(honeHome(env), "ultraplan");
