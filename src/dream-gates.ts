@@ -2,7 +2,7 @@
 // (.last-dream holds its ISO time; none means never), enough sessions logged since then (entries in the
 // session logs newer than it), and the lock free or stale. The last gate takes the lock, so a caller
 // that is told to dream holds it; leftovers of dreams whose process died are cleaned up at that point.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { acquireLock, lockHeld, pidAlive, type DreamLock, type IsAlive } from "./dream-lock.ts";
 import { recoverLeftovers } from "./dream-swap.ts";
@@ -90,6 +90,19 @@ export function sessionsSince(dir: string, since: Date | undefined): { count: nu
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** A dream that failed is tried again only after this long, not at every session's end. */
+const RETRY_HOURS = 1;
+const attemptPath = (dir: string): string => join(dir, ".last-dream-attempt");
+
+function readAttempt(dir: string): Date | undefined {
+  try {
+    const time = new Date(readFileSync(attemptPath(dir), "utf8").trim());
+    return Number.isNaN(time.getTime()) ? undefined : time;
+  } catch {
+    return undefined;
+  }
+}
+
 type Blocked = { run: false; blocked: DreamGate; reason: string };
 interface Due {
   lastDream: Date | undefined;
@@ -104,6 +117,13 @@ function cheapGates(dir: string, settings: DreamSettings, now: Date, force: bool
     const hours = (now.getTime() - lastDream.getTime()) / 3600_000;
     if (hours < settings.dreamIntervalHours) {
       return { run: false, blocked: "interval", reason: `the last dream was ${hours.toFixed(1)} hours ago; dreams are at least ${settings.dreamIntervalHours} hours apart` };
+    }
+  }
+  const attempt = readAttempt(dir);
+  if (!force && attempt && (!lastDream || attempt > lastDream)) {
+    const hours = (now.getTime() - attempt.getTime()) / 3600_000;
+    if (hours < RETRY_HOURS) {
+      return { run: false, blocked: "interval", reason: `a dream started ${Math.round(hours * 60)} minutes ago did not finish; the next try waits until an hour has passed` };
     }
   }
   const { count, logs } = sessionsSince(dir, lastDream);
@@ -132,6 +152,8 @@ export function shouldDream(dir: string, settings: DreamSettings, now: Date, opt
   const isAlive = options.isAlive ?? pidAlive;
   const attempt = acquireLock(dir, now, isAlive);
   if (!attempt.ok) return { run: false, blocked: "lock", reason: attempt.reason };
+  // Marked before the work: a dream that fails or is killed does not start again at every session's end.
+  writeFileSync(attemptPath(dir), `${now.toISOString()}\n`, { mode: 0o600 });
   const notes = [...(attempt.tookOver ? [`took over the lock: ${attempt.tookOver}`] : []), ...recoverLeftovers(dir, isAlive)];
   return { run: true, lock: attempt.lock, ...due, notes };
 }

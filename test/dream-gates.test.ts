@@ -104,6 +104,31 @@ describe("each gate alone blocks", () => {
   });
 });
 
+describe("a dream that did not finish", () => {
+  test("is tried again only after an hour, not at every session's end; --dream-now may retry at once", () => {
+    const dir = ready();
+    const first = passed(dir);
+    // It fails: the lock is released but no new last dream is recorded.
+    releaseLock(first.lock);
+    const soon = checkGates(dir, SETTINGS, new Date(NOW.getTime() + 20 * 60_000));
+    expect(soon.run).toBe(false);
+    if (!soon.run) expect(soon.reason).toContain("did not finish");
+    expect(checkGates(dir, SETTINGS, new Date(NOW.getTime() + 61 * 60_000)).run).toBe(true);
+    const forced = shouldDream(dir, SETTINGS, new Date(NOW.getTime() + 60_000), { force: true });
+    expect(forced.run).toBe(true);
+    if (forced.run) releaseLock(forced.lock);
+  });
+
+  test("a dream that finished after the attempt does not hold the next one back", () => {
+    const dir = ready();
+    const gate = passed(dir);
+    releaseLock(gate.lock);
+    writeLastDream(dir, NOW);
+    logSessions(dir, 6, new Date(NOW.getTime() + 3600_000));
+    expect(checkGates(dir, SETTINGS, new Date(NOW.getTime() + 30 * 3600_000)).run).toBe(true);
+  });
+});
+
 describe("stale locks", () => {
   test("a lock whose process is gone is taken over", () => {
     const dir = ready();
