@@ -6,7 +6,6 @@ import { runAgent, type AgentEvent, type AgentOutcome } from "./agent.ts";
 import { killAllShells } from "./background-shells.ts";
 import { parseBuiltin } from "./builtin-commands.ts";
 import type { CompactAsk } from "./headless-commands.ts";
-import { recordSessionMemory } from "./memory-session.ts";
 import { modelUsage, record, totalCost, totalUsage, type Ledger } from "./cost.ts";
 import { EXIT } from "./exit-codes.ts";
 import { clearSkillGrants } from "./skill-grants.ts";
@@ -355,7 +354,8 @@ export function createConversation(options: ConversationOptions): Conversation {
     },
     async end() {
       if (setup.memory) {
-        const problem = recordSessionMemory(setup.memory, history, { sessionId: session.id, cwd: setup.cwd, env: process.env });
+        const { recordSessionMemory } = await import("./memory-session.ts");
+        const problem = await recordSessionMemory(setup.memory, history, { sessionId: session.id, cwd: setup.cwd, env: process.env });
         if (problem) notify(problem);
       }
       await agent.session.agents?.stopAll();

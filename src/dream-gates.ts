@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { acquireLock, lockHeld, pidAlive, type DreamLock, type IsAlive } from "./dream-lock.ts";
 import { recoverLeftovers } from "./dream-swap.ts";
 import { folderNames, memoryLayout } from "./memory-dir.ts";
-import { ENTRY_HEADER, localDate } from "./session-log.ts";
+import { ENTRY_HEADER, logDay } from "./session-log.ts";
 
 export interface DreamSettings {
   dreamIntervalHours: number;
@@ -64,7 +64,7 @@ export function sessionsSince(dir: string, since: Date | undefined): { count: nu
   const folder = memoryLayout(dir).sessions;
   const names = folderNames(folder).filter((n) => /^\d{4}-\d{2}-\d{2}\.log$/.test(n)).sort();
   // Logs are named by local date and entries carry UTC times: a day of margin covers any time zone.
-  const from = since ? localDate(new Date(since.getTime() - 24 * 3600_000)) : "";
+  const from = since ? logDay(new Date(since.getTime() - 24 * 3600_000)) : "";
   let count = 0;
   const logs: string[] = [];
   for (const name of names) {

@@ -4,7 +4,7 @@
 // messages and exit codes.
 import type { Tool } from "./tool.ts";
 import { undercoverConfig } from "./undercover-config.ts";
-import { startProjectScheduler, type Scheduler } from "./scheduler.ts";
+import type { Scheduler } from "./scheduler.ts";
 import { loadMemoryIndex, memoryDir } from "./memory-dir.ts";
 import type { SessionState } from "./session-state.ts";
 import { appendFileSync, mkdirSync } from "node:fs";
@@ -143,7 +143,9 @@ export interface RunHost {
 }
 
 /** Restores the project's durable scheduled prompts; each firing becomes a notice the next turn takes. */
-function startSchedulerFor(cwd: string, state: SessionState, log: Logger): Scheduler {
+async function startSchedulerFor(cwd: string, state: SessionState, log: Logger): Promise<Scheduler> {
+  // Loaded only by sessions that keep running: a -p run has no use for cron.
+  const { startProjectScheduler } = await import("./scheduler.ts");
   const { scheduler, warnings } = startProjectScheduler(cwd, {
     onFire: (job) =>
       new Promise<void>((delivered) => {
@@ -256,7 +258,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
       cleanupOldSessions(env, loaded.settings.cleanupPeriodDays ?? DEFAULT_CLEANUP_DAYS);
     }
     // Scheduled prompts fire only where hone keeps running; a due one waits for the next turn boundary.
-    const scheduler = longLived ? startSchedulerFor(cwd, state, log) : undefined;
+    const scheduler = longLived ? await startSchedulerFor(cwd, state, log) : undefined;
     const opened = extensions;
     const close = async (): Promise<void> => {
       scheduler?.stop();

@@ -20,7 +20,6 @@ import { buildSystemPrompt, type PromptStyle } from "./system-prompt.ts";
 import type { Tool } from "./tool.ts";
 import { builtinTools, cronTools, orchestrationTools, planningTools } from "./tools/index.ts";
 import { askUserThroughHost } from "./sdk-questions.ts";
-import { createWorktree, finishWorktree, sessionWorktreesDir } from "./worktree.ts";
 import { agentTypes } from "./agent-types.ts";
 import { createAgentLauncher } from "./agent-launcher.ts";
 import { noticeText } from "./tasks.ts";
@@ -281,9 +280,13 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     tasks: session.tasks,
     ...(place.transcriptPath ? { folder: place.folder } : {}),
     ...(inputs.ask ? { ask: inputs.ask } : {}),
+    // Loaded when an agent first asks for isolation.
     worktrees: {
-      create: (name) => createWorktree({ repoDir: session.worktree?.path ?? session.cwd, parentDir: sessionWorktreesDir(session), name }),
-      finish: (tree, message) => finishWorktree(tree, { message }),
+      create: async (name) => {
+        const { createWorktree, sessionWorktreesDir } = await import("./worktree.ts");
+        return createWorktree({ repoDir: session.worktree?.path ?? session.cwd, parentDir: sessionWorktreesDir(session), name });
+      },
+      finish: async (tree, message) => (await import("./worktree.ts")).finishWorktree(tree, { message }),
     },
   });
   // An SDK host or an MCP prompt tool answers AskUserQuestion like a permission ask (the REPL sets its own).

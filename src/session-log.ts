@@ -1,8 +1,8 @@
 // The note a session leaves in memory/sessions/YYYY-MM-DD.log when it ends: what the user asked, what
 // the tools changed and ran, how the final answer began. Dreams read these notes and merge them into
-// topic files. Entries are appended (O_APPEND, then fsync), never rewritten, so concurrent sessions
+// topic files. Entries are appended (O_APPEND, one write each), never rewritten, so concurrent sessions
 // ending at once each add a whole entry.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { isCompactSummary } from "./compact-cut.ts";
 import { parseCarried } from "./compact-summary.ts";
@@ -107,18 +107,15 @@ function section(name: string, items: string[]): string[] {
   return items.length === 0 ? [] : [`${name}:`, ...items.map((item) => `  - ${item}`)];
 }
 
-function localStamp(time: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const offset = -time.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
-  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${localDate(time)} ${pad(time.getHours())}:${pad(time.getMinutes())} (UTC${zone})`;
+/** The time in UTC to the minute. The local time zone is left out on purpose: the first local-time call
+ * loads the time-zone database (about 12 ms, at every session's end). */
+function stamp(time: Date): string {
+  return `${time.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** YYYY-MM-DD in local time: the name of the day's log. */
-export function localDate(time: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}`;
+/** YYYY-MM-DD in UTC: the name of the day's log. */
+export function logDay(time: Date): string {
+  return time.toISOString().slice(0, 10);
 }
 
 /**
@@ -135,7 +132,7 @@ export function sessionLogEntry(history: readonly Message[], info: SessionInfo):
   const answer = finalAnswer(history);
   const lines = [
     header(info.time, info.sessionId),
-    `when: ${localStamp(info.time)}`,
+    `when: ${stamp(info.time)}`,
     `project: ${info.cwd}`,
     ...section("asked", capList(prompts.map((p) => shorten(p, PROMPT_CHARS)), MAX_PROMPTS)),
     ...section("changed", capList(changed, MAX_FILES)),
@@ -145,17 +142,18 @@ export function sessionLogEntry(history: readonly Message[], info: SessionInfo):
   return `${lines.join("\n")}\n\n`;
 }
 
-/** Appends the entry to sessions/<local date of now>.log, creating the folders; returns the log's path. */
+/** Appends the entry to sessions/<UTC date of now>.log, creating the folders; returns the log's path. */
 export function appendSessionLog(dir: string, entry: string, now: Date): string {
   const sessions = memoryLayout(dir).sessions;
   mkdirSync(sessions, { recursive: true });
-  const path = join(sessions, `${localDate(now)}.log`);
+  const path = join(sessions, `${logDay(now)}.log`);
   const fd = openSync(path, "a", 0o600);
   try {
     const bytes = Buffer.from(entry, "utf8");
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    // No fsync: it cost about 15 ms at every session's end, and a note lost to a power cut only means one
+    // session less for the next dream (the session's transcript, which is synced, still has it all).
   } finally {
     closeSync(fd);
   }

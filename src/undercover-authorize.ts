@@ -5,7 +5,6 @@
 import type { GitRunner } from "./git-run.ts";
 import type { Authorize, Verdict } from "./tool-runner.ts";
 import type { UndercoverConfig } from "./undercover-config.ts";
-import { checkCommand } from "./undercover.ts";
 
 export interface UndercoverGateOptions {
   config: UndercoverConfig;
@@ -22,6 +21,8 @@ type Gated = { input: unknown } | { message: string };
 async function gateInput(input: unknown, options: UndercoverGateOptions): Promise<Gated> {
   const record = (input ?? {}) as Record<string, unknown>;
   if (typeof record.command !== "string") return { input };
+  // Loaded when the mode is on and a command is checked: most runs never need the gate's parsers.
+  const { checkCommand } = await import("./undercover.ts");
   const decision = await checkCommand(record.command, {
     config: options.config,
     cwd: options.cwd(),

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { collectCarried, summaryMessage } from "../src/compact-summary.ts";
 import type { Message } from "../src/messages.ts";
-import { appendSessionLog, ENTRY_HEADER, localDate, sessionLogEntry } from "../src/session-log.ts";
+import { appendSessionLog, ENTRY_HEADER, logDay, sessionLogEntry } from "../src/session-log.ts";
 import { sessionsSince } from "../src/dream-gates.ts";
 import { tempDir } from "./support/dream-fixture.ts";
 
@@ -40,7 +40,7 @@ describe("sessionLogEntry", () => {
     const first = entry.split("\n")[0]!;
     expect(ENTRY_HEADER.exec(first)?.slice(1)).toEqual(["2026-03-02T10:15:00.000Z", "abc-123"]);
     expect(entry).toContain("project: /work/proj");
-    expect(entry).toContain(`when: ${localDate(info.time)}`);
+    expect(entry).toContain(`when: ${logDay(info.time)}`);
   });
 
   test("what was asked: the prompts, shortened to one line, without hone's reminders", () => {
@@ -100,9 +100,9 @@ describe("appendSessionLog", () => {
     const b = sessionLogEntry([{ role: "user", content: "two" }], { ...info, sessionId: "s2", time: new Date(info.time.getTime() + 60_000) })!;
     const path = appendSessionLog(dir, a, info.time);
     expect(appendSessionLog(dir, b, info.time)).toBe(path);
-    expect(path).toBe(join(dir, "sessions", `${localDate(info.time)}.log`));
+    expect(path).toBe(join(dir, "sessions", `${logDay(info.time)}.log`));
     expect(readFileSync(path, "utf8")).toBe(a + b);
-    expect(readdirSync(join(dir, "sessions"))).toEqual([`${localDate(info.time)}.log`]);
+    expect(readdirSync(join(dir, "sessions"))).toEqual([`${logDay(info.time)}.log`]);
     expect(sessionsSince(dir, undefined).count).toBe(2);
     expect(sessionsSince(dir, new Date(info.time.getTime() + 1000)).count).toBe(1);
   });

@@ -2,9 +2,7 @@
 // stay off the user's checkout until they are merged. The worktree folder lives in the session's own
 // folder (beside tool-results), outside the repository, so the main tree shows nothing new.
 import { z } from "zod";
-import { createGitRunner, GitError } from "../git-run.ts";
 import { defineTool, ToolError } from "../tool.ts";
-import { createWorktree, sessionWorktreesDir } from "../worktree.ts";
 
 const description = `Moves your work into a new git worktree (branch hone/<name> in a separate folder, from the current commit), only when the user asks for isolated work. Afterwards use absolute paths under the worktree path in the result. ExitWorktree commits your changes on the branch and comes back.`;
 
@@ -21,6 +19,8 @@ export const enterWorktreeTool = defineTool({
       throw new ToolError(`You are already working in the worktree ${current.path} (branch ${current.branch}). Call ExitWorktree before entering another one.`);
     }
     const name = input.name?.trim() || `session-${ctx.session.id.slice(0, 8)}`;
+    // Loaded when used: most runs never enter a worktree.
+    const [{ createGitRunner, GitError }, { createWorktree, sessionWorktreesDir }] = await Promise.all([import("../git-run.ts"), import("../worktree.ts")]);
     const git = createGitRunner({ signal: ctx.signal });
     const worktree = await createWorktree({ repoDir: ctx.session.cwd, parentDir: sessionWorktreesDir(ctx.session), name, git }).catch(
       (error: unknown) => {

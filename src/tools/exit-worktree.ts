@@ -2,9 +2,7 @@
 // the worktree's branch (never merged), the shell goes back to the original folder, and the folder is
 // removed or kept as asked. A worktree with no changes is removed together with its branch.
 import { z } from "zod";
-import { createGitRunner, GitError } from "../git-run.ts";
 import { defineTool, ToolError } from "../tool.ts";
-import { describeFinish, finishWorktree } from "../worktree.ts";
 
 const description = `Leaves the worktree entered with EnterWorktree: commits all changes on its branch (nothing is merged) and returns to the previous folder. action "remove" (default) deletes the folder, "keep" keeps it; a branch without changes is deleted. Tell the user the branch and files the result names.`;
 
@@ -19,6 +17,8 @@ export const exitWorktreeTool = defineTool({
     const worktree = ctx.session.worktree;
     if (!worktree) throw new ToolError("You are not working in a worktree: there is nothing to exit (EnterWorktree starts one).");
     const action = input.action ?? "remove";
+    // Loaded when used: most runs never enter a worktree.
+    const [{ createGitRunner, GitError }, { describeFinish, finishWorktree }] = await Promise.all([import("../git-run.ts"), import("../worktree.ts")]);
     const git = createGitRunner({ signal: ctx.signal });
     const message = `hone: work from the worktree ${worktree.branch}`;
     // On failure the session stays in the worktree, so nothing is lost and the call can be retried.
