@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { runUltraplan, ULTRAPLAN_AGENT } from "../src/ultraplan-runner.ts";
 import { createRun, runDir, writeState } from "../src/ultraplan-state.ts";
 import { outcomeMessage, pollUntilDecided, executionPrompt } from "../src/ultraplan-terminal.ts";
-import { firstUserText, reply, startMockApi, text, type MockApi } from "./support/mock-api.ts";
+import { firstUserText, reply, startMockApi, text, type MockApi, type Outcome } from "./support/mock-api.ts";
 import { FIRST_PLAN, PLANNER_MARK, REVISED_PLAN, TASK, decide, planWorld, plannerParent, plannerSteps, requestText, untilState } from "./support/ultraplan-fixture.ts";
 
 let api: MockApi | undefined;
@@ -16,7 +16,11 @@ afterEach(async () => {
 describe("runUltraplan", () => {
   test("reject with feedback continues the same planner conversation; the approved plan is the revised one", async () => {
     const world = planWorld();
-    api = await startMockApi({ routes: [{ prompt: PLANNER_MARK, steps: plannerSteps(world.cwd) }] });
+    // The revision is held until the test has tried to approve while it is under way.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const [explore, first, revision] = plannerSteps(world.cwd);
+    api = await startMockApi({ routes: [{ prompt: PLANNER_MARK, steps: [explore!, first!, async () => (await held, revision as Outcome)] }] });
     world.env.ANTHROPIC_BASE_URL = api.url;
     const { dir } = await createRun(world.env, { task: TASK, cwd: world.cwd, maxDurationSecs: 600 });
     const polled: string[] = [];
@@ -33,6 +37,7 @@ describe("runUltraplan", () => {
     // Approving too early or twice is refused; rejecting needs feedback.
     expect((await decide(ready.url!, "/reject", { feedback: "also add --whisper" })).status).toBe(200);
     expect((await decide(ready.url!, "/approve", {})).status).toBe(409);
+    release();
     const revised = await untilState(dir, (s) => s.revision === 2);
     expect(revised.status).toBe("ready");
     expect(revised.plan).toBe(REVISED_PLAN);
