@@ -16,6 +16,9 @@ import { findSubcommand } from "./subcommands.ts";
 import { combinePrompt, readPipedStdin, StdinTooLargeError } from "./stdin.ts";
 import { VERSION } from "./version.ts";
 import { notBuiltIn } from "./features.ts";
+import { loadSettings } from "./settings.ts";
+import { isTrusted } from "./trust.ts";
+import { resolveCwd } from "./run-config.ts";
 import type { EarlyTerminal } from "./repl-early.ts";
 import type { SubagentParent } from "./subagent.ts";
 
@@ -78,13 +81,18 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
     return EXIT.ok;
   }
   if (options.dreamNow) return await (await import("./dream-main.ts")).runDreamMain(options, { out: writeOut, err: writeErr }, true);
-  if (options.kairos) {
+  // `[kairos] enabled` in settings makes a session without -p a KAIROS session, as --kairos does.
+  const kairosFromSettings = !options.kairos && !options.print && settingsWantKairos(options);
+  if (options.kairos || kairosFromSettings) {
     // The import sits inside the feature test so that a build without "proactive" has none of KAIROS.
     if (typeof HONE_FEATURE_PROACTIVE === "boolean" && HONE_FEATURE_PROACTIVE) {
       return await (await import("./kairos-main.ts")).runKairosMain(options, { out: writeOut, err: writeErr, withSignals });
     }
-    writeErr(`hone: ${notBuiltIn("proactive", "--kairos")}`);
-    return EXIT.usage;
+    if (options.kairos) {
+      writeErr(`hone: ${notBuiltIn("proactive", "--kairos")}`);
+      return EXIT.usage;
+    }
+    writeErr(`hone: ${notBuiltIn("proactive", "kairos.enabled in your settings")}; starting a normal session`);
   }
   if (!options.print) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -125,6 +133,18 @@ export async function main(argv: string[], early?: EarlyTerminal): Promise<numbe
   }
 }
 
+/** Whether the settings turn KAIROS on (read before the run is prepared; only for sessions without -p). */
+function settingsWantKairos(options: RunOptions): boolean {
+  try {
+    const cwd = resolveCwd(options.cwd);
+    const trusted = options.trust || isTrusted(cwd, process.env);
+    return loadSettings({ cwd, env: process.env, cliSettings: options.settings, settingSources: options.settingSources, trusted }).settings.kairos?.enabled === true;
+  } catch {
+    // Bad settings are reported properly when the run is prepared.
+    return false;
+  }
+}
+
 /** A planner's parent: the project's run in plan mode, unsaved. */
 async function plannerParent(cwd: string): Promise<SubagentParent> {
   const prepared = await prepareRun(parseArgs(["-p", "--permission-mode", "plan", "--no-session-persistence", "--cwd", cwd]), writeErr);
@@ -137,6 +157,10 @@ async function plannerParent(cwd: string): Promise<SubagentParent> {
  * prompt (out of plan mode). Any other ending prints what plan there is and fails; none is dropped.
  */
 async function planFirst(task: string, prepared: PreparedRun): Promise<string | undefined> {
+  if (prepared.settings.ultraplan.enabled === false) {
+    writeErr("hone: --ultraplan is turned off by the setting ultraplan.enabled (false)");
+    return undefined;
+  }
   if (prepared.setup.credentials.source === "none") {
     writeErr(NO_KEY);
     return undefined;

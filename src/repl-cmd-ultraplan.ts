@@ -5,6 +5,10 @@ import type { ReplCommand, ReplContext } from "./repl-commands.ts";
 
 async function ultraplan(task: string, ctx: ReplContext): Promise<void> {
   const run = ctx.run();
+  if (run.settings.ultraplan.enabled === false) {
+    ctx.print("/ultraplan is turned off by the setting ultraplan.enabled (false).");
+    return;
+  }
   const { terminalUltraplan } = await import("./ultraplan-terminal.ts");
   const result = await terminalUltraplan(task, { env: ctx.env, cwd: run.setup.cwd, settings: run.settings.ultraplan, say: (line) => ctx.print(line), signal: ctx.signal });
   if (!result.prompt) {

@@ -58,3 +58,21 @@ test("a new file shows up in a tick, the model reads it, and the action is print
   const acting = api.requests.find((r) => lastText(r).includes("new.txt") && !lastText(r).includes("tool_result"))!;
   expect(JSON.stringify(acting.body.messages).split("<tick").length - 1).toBe(1);
 }, 30_000);
+
+test("kairos.enabled in settings makes a session without -p a KAIROS session; the default build warns and starts a normal one", async () => {
+  const home = tempHome();
+  const dir = tempProject("hone-kairos-");
+  mkdirSync(join(dir, ".hone"), { recursive: true });
+  writeFileSync(join(dir, ".hone", "settings.json"), JSON.stringify({ kairos: { enabled: true, tickIntervalSecs: 1 } }));
+  const api = await serve({ steps: [], fallback: reply(text("Nothing to do.")) });
+  const proc = Bun.spawn([requireFullBinary()], { cwd: dir, env: honeEnv(api.url, { HOME: home }), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  for (let i = 0; i < 200 && api.requests.length === 0; i++) await Bun.sleep(50);
+  proc.kill("SIGINT");
+  expect(await proc.exited).toBe(0);
+  expect(lastText(api.requests[0]!)).toContain("<tick");
+
+  const plain = await runHone([], { cwd: dir, env: { HOME: home } });
+  expect(plain.stderr).toContain('kairos.enabled in your settings needs the "proactive" feature');
+  expect(plain.stderr).toContain("needs a terminal");
+  expect(plain.code).toBe(2);
+}, 30_000);

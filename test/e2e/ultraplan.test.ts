@@ -118,3 +118,19 @@ test("the planner survives the terminal: hone --ultraplan killed, the planner ke
   const final = await untilState(dir, (s) => s.status === "local");
   expect(final.plan).toBe(PLAN);
 }, 90_000);
+
+test("ultraplan.enabled false turns --ultraplan off with a message naming the setting", async () => {
+  const cwd = tempProject("hone-e2e-ultraplan-");
+  const configDir = join(tempProject("hone-e2e-ultraplan-cfg-"), ".hone");
+  await startApi();
+  const proc = Bun.spawn([requireBinary(), "-p", "--ultraplan", TASK, "--settings", JSON.stringify({ ultraplan: { enabled: false } })], {
+    cwd,
+    env: honeEnv(api!.url, { HONE_CONFIG_DIR: configDir }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  expect(await proc.exited).toBe(1);
+  expect(await new Response(proc.stderr).text()).toContain("turned off by the setting ultraplan.enabled");
+  expect(api!.requests).toHaveLength(0);
+});
