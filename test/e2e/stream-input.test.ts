@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { scriptedApi } from "../support/api-fixture.ts";
 import { reply, text, toolUse, type LoggedRequest } from "../support/mock-api.ts";
 import { toolResultText } from "../support/request-text.ts";
-import { requireBinary, runHone, tempProject } from "../support/run-hone.ts";
+import { runHone, tempProject } from "../support/run-hone.ts";
 import { tempHome } from "../support/sessions.ts";
+import { STREAM_ARGS, streamHost, type Line } from "../support/stream-host.ts";
 
 const withApi = scriptedApi();
-const STREAM = ["--input-format", "stream-json", "--output-format", "stream-json", "--verbose"];
-type Line = Record<string, unknown>;
+
 
 const user = (content: unknown, extra: Line = {}): Line => ({ type: "user", message: { role: "user", content }, ...extra });
 const control = (id: string, request: Line): Line => ({ type: "control_request", request_id: id, request });
@@ -33,54 +33,8 @@ function world() {
 
 async function stream(apiUrl: string, input: string, args: string[] = []) {
   const w = world();
-  const run = await runHone([...STREAM, ...args], { cwd: w.dir, apiUrl, stdin: input, env: w.env });
+  const run = await runHone([...STREAM_ARGS, ...args], { cwd: w.dir, apiUrl, stdin: input, env: w.env });
   return { ...run, dir: w.dir, all: run.lines() };
-}
-
-/** A running hone whose stdin stays open: send lines, wait for the one a test needs, close stdin. */
-function live(dir: string, apiUrl: string, home: string, args: string[]) {
-  const proc = Bun.spawn([requireBinary(), ...STREAM, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", HOME: home, TMPDIR: process.env.TMPDIR ?? "/tmp", ANTHROPIC_API_KEY: "sk-test", ANTHROPIC_BASE_URL: apiUrl, HONE_RETRY_BASE_MS: "20" },
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "ignore",
-  });
-  const seen: Line[] = [];
-  const reader = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  /** Reads one more chunk of stdout into `seen`; false at its end. */
-  const pull = async (): Promise<boolean> => {
-    const { value, done } = await reader.read();
-    if (done) return false;
-    buffer += value;
-    const parts = buffer.split("\n");
-    buffer = parts.pop() ?? "";
-    for (const part of parts) if (part.trim() !== "") seen.push(JSON.parse(part) as Line);
-    return true;
-  };
-  const taken = new Set<Line>();
-  const next = async (match: (l: Line) => boolean): Promise<Line> => {
-    for (;;) {
-      const found = seen.find((l) => match(l) && !taken.has(l));
-      if (found) return taken.add(found), found;
-      if (!(await pull())) throw new Error(`hone closed stdout first; saw ${JSON.stringify(seen.map((l) => l.type))}`);
-    }
-  };
-  return {
-    seen,
-    next,
-    send: (message: Line) => {
-      proc.stdin.write(`${JSON.stringify(message)}\n`);
-      proc.stdin.flush();
-    },
-    close: () => void proc.stdin.end(),
-    /** The exit code once stdout is read to its end. */
-    exited: async () => {
-      while (await pull());
-      return await proc.exited;
-    },
-  };
 }
 
 const isAsk = (l: Line) => l.type === "control_request" && (l.request as Line).subtype === "can_use_tool";
@@ -220,7 +174,7 @@ describe("--permission-prompt-tool stdio", () => {
       reply(toolUse("Bash", { command: `touch ${join(w.dir, "ran")}` }, "toolu_b")),
       reply(text("finished")),
     );
-    const hone = live(w.dir, api.url, w.home, ["--permission-prompt-tool", "stdio"]);
+    const hone = streamHost({ dir: w.dir, apiUrl: api.url, home: w.home, args: ["--permission-prompt-tool", "stdio"] });
     hone.send(user("write then run"));
     const write = await hone.next(isAsk);
     expect(write.request).toMatchObject({ subtype: "can_use_tool", tool_name: "Write", input: { file_path: target }, tool_use_id: "toolu_w" });
@@ -242,7 +196,7 @@ describe("--permission-prompt-tool stdio", () => {
     const w = world();
     const target = join(w.dir, "never.txt");
     const api = await withApi(reply(toolUse("Write", { file_path: target, content: "x" }, "toolu_p")), reply(text("gave up")));
-    const hone = live(w.dir, api.url, w.home, ["--permission-prompt-tool", "stdio"]);
+    const hone = streamHost({ dir: w.dir, apiUrl: api.url, home: w.home, args: ["--permission-prompt-tool", "stdio"] });
     hone.send(user("write it"));
     await hone.next(isAsk);
     hone.close();
@@ -261,7 +215,7 @@ test("--include-hook-events: a trusted project's PreToolUse hook shows up as hoo
   writeFileSync(join(w.dir, ".claude", "settings.json"), JSON.stringify({ hooks: { PreToolUse: [hook] } }));
   writeFileSync(join(w.dir, "a.txt"), "alpha\n");
   const api = await withApi(reply(toolUse("Read", { file_path: join(w.dir, "a.txt") }, "toolu_r")), reply(text("read it")));
-  const run = await runHone([...STREAM, "--include-hook-events", "--trust"], { cwd: w.dir, apiUrl: api.url, stdin: ndjson(user("read a.txt")), env: w.env });
+  const run = await runHone([...STREAM_ARGS, "--include-hook-events", "--trust"], { cwd: w.dir, apiUrl: api.url, stdin: ndjson(user("read a.txt")), env: w.env });
   expect(run.code).toBe(0);
   const all = run.lines();
   const started = all.find((l) => l.subtype === "hook_started");
@@ -277,10 +231,10 @@ test("usage errors around stream-json input and the permission prompt tool", asy
   const dir = tempProject();
   const cases: Array<[string[], string]> = [
     [["--input-format", "stream-json", "--output-format", "json"], "--input-format=stream-json requires --output-format=stream-json"],
-    [[...STREAM, "a prompt"], "remove the prompt argument"],
+    [[...STREAM_ARGS, "a prompt"], "remove the prompt argument"],
     [["-p", "hi", "--replay-user-messages", "--output-format", "stream-json", "--verbose"], "--replay-user-messages requires --input-format=stream-json"],
     [["-p", "hi", "--permission-prompt-tool", "stdio"], "--permission-prompt-tool stdio requires --input-format=stream-json"],
-    [[...STREAM, "--permission-prompt-tool", "approve_everything"], 'got "approve_everything"'],
+    [[...STREAM_ARGS, "--permission-prompt-tool", "approve_everything"], 'got "approve_everything"'],
   ];
   for (const [args, message] of cases) {
     const run = await runHone(args, { cwd: dir, stdin: "" });
