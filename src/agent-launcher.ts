@@ -11,6 +11,7 @@ import { activityLabel, runSubagent, type SubagentOutcome, type SubagentParent, 
 import { subagentTranscriptPath } from "./subagent-transcript.ts";
 import { noteActivity, type AgentTask, type AgentUsage, type TaskRegistry } from "./tasks.ts";
 import { createLimiter, type Limiter } from "./limiter.ts";
+import { randomHex } from "./random-id.ts";
 
 export interface AgentRequest {
   description: string;
@@ -70,10 +71,7 @@ export interface AgentLauncher {
 
 const DEFAULT_LIMIT = 10;
 
-function newId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(4));
-  return `a${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
+const newId = (): string => `a${randomHex(4)}`;
 
 function findType(types: readonly SubagentType[], name: string): SubagentType {
   const exact = types.find((t) => t.name === name) ?? types.find((t) => t.name.toLowerCase() === name.toLowerCase());

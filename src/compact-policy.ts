@@ -1,6 +1,6 @@
 // When to compact: the threshold below the model's window, from the model table, the settings and the
 // environment; and the guard that stops a run whose compactions cannot keep up.
-import { envNumber, type Env } from "./config-dir.ts";
+import { envFlag, envNumber, type Env } from "./config-dir.ts";
 
 export interface CompactSettings {
   /** Treat the window as this many tokens (smaller than the model's own only). */
@@ -28,10 +28,6 @@ const OUTPUT_RESERVE = 20_000;
 const SAFETY_MARGIN = 13_000;
 const KEEP_RECENT = 20_000;
 
-function flag(value: string | undefined): boolean {
-  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
-}
-
 export function compactPolicy(model: { contextWindow: number }, maxTokens: number, env: Env, settings: CompactSettings = {}): CompactPolicy {
   const limit = settings.autoCompactWindow ?? envNumber(env, "HONE_AUTOCOMPACT_WINDOW", "CLAUDE_CODE_AUTO_COMPACT_WINDOW");
   const window = Math.floor(Math.min(model.contextWindow, limit ?? Number.POSITIVE_INFINITY));
@@ -40,8 +36,8 @@ export function compactPolicy(model: { contextWindow: number }, maxTokens: numbe
   let threshold = window - reserve;
   const pct = envNumber(env, "HONE_AUTOCOMPACT_PCT", "CLAUDE_AUTOCOMPACT_PCT_OVERRIDE");
   if (pct !== undefined && pct <= 100) threshold = Math.min(threshold, Math.floor((window * pct) / 100));
-  const enabled = !flag(env.DISABLE_COMPACT);
-  const auto = enabled && !flag(env.DISABLE_AUTO_COMPACT) && settings.autoCompactEnabled !== false;
+  const enabled = !envFlag(env.DISABLE_COMPACT);
+  const auto = enabled && !envFlag(env.DISABLE_AUTO_COMPACT) && settings.autoCompactEnabled !== false;
   return { window, threshold, auto, enabled, keepRecentTokens: Math.min(KEEP_RECENT, Math.floor(threshold * 0.15)) };
 }
 

@@ -5,6 +5,11 @@ import { join } from "node:path";
 
 export type Env = Record<string, string | undefined>;
 
+/** An on/off variable: set, and not "", "0" or "false". */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
 /** The first of these variables that holds a positive number. */
 export function envNumber(env: Env, ...names: string[]): number | undefined {
   for (const name of names) {

@@ -4,15 +4,14 @@
 // Managed tiers: a manager model hands work to executor models whose budgets the runtime enforces.
 import { mkdirSync } from "node:fs";
 import type { LaunchPolicy } from "./agent-launcher.ts";
-import type { Env } from "./config-dir.ts";
+import { envFlag, type Env } from "./config-dir.ts";
 import type { AgentUsage } from "./tasks.ts";
 import type { Tool } from "./tool.ts";
 import { createReadScratchpadTool } from "./tools/read-scratchpad.ts";
 
-const truthy = (value: string | undefined): boolean => value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 
 export function coordinatorRequested(flag: boolean, env: Env, restoredMode: string | undefined): boolean {
-  return flag || truthy(env.HONE_COORDINATOR_MODE) || truthy(env.CLAUDE_CODE_COORDINATOR_MODE) || restoredMode === "coordinator";
+  return flag || envFlag(env.HONE_COORDINATOR_MODE) || envFlag(env.CLAUDE_CODE_COORDINATOR_MODE) || restoredMode === "coordinator";
 }
 
 const COORDINATOR_TOOLS = new Set(["Agent", "SendMessage", "TaskStop", "TaskOutput"]);

@@ -13,6 +13,7 @@
 import { nextMatch, parseCron, type CronSpec } from "./cron.ts";
 import { createCronStore, type CronStore } from "./cron-store.ts";
 import type { CronJob, CronScheduler } from "./session-state.ts";
+import { randomHex } from "./random-id.ts";
 
 export const MAX_CRON_JOBS = 50;
 /** Longest single wait, so wall-clock jumps are caught up with soon. */
@@ -61,11 +62,6 @@ const systemTimers: SchedulerTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(4));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? (() => new Date());
@@ -146,7 +142,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const freshId = (): string => {
     for (;;) {
-      const id = randomId();
+      const id = randomHex(4);
       if (!entries.has(id)) return id;
     }
   };

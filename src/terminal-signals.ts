@@ -3,7 +3,7 @@
 // notify follows `preferredNotifChannel` (Claude Code's names); "auto" uses the escape sequence of a
 // terminal known to show notifications and stays silent elsewhere.
 import { basename } from "node:path";
-import type { Env } from "./config-dir.ts";
+import { envFlag, type Env } from "./config-dir.ts";
 
 export const NOTIF_CHANNELS = ["auto", "terminal_bell", "iterm2", "iterm2_with_bell", "kitty", "ghostty", "notifications_disabled"] as const;
 export type NotifChannel = (typeof NOTIF_CHANNELS)[number];
@@ -53,7 +53,6 @@ export function titleSequence(title: string): string {
   return `\x1b]0;${oscText(title, 80)}${BEL}`;
 }
 
-const truthy = (value: string | undefined): boolean => value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 
 export interface TerminalSignals {
   /** The session is up: the title names the folder. */
@@ -69,7 +68,7 @@ export interface TerminalSignals {
 }
 
 export function createTerminalSignals(deps: { write: (text: string) => void; env: Env; cwd: string; channel: () => NotifChannel | undefined }): TerminalSignals {
-  const titles = !truthy(deps.env.CLAUDE_CODE_DISABLE_TERMINAL_TITLE) && !truthy(deps.env.HONE_DISABLE_TERMINAL_TITLE);
+  const titles = !envFlag(deps.env.CLAUDE_CODE_DISABLE_TERMINAL_TITLE) && !envFlag(deps.env.HONE_DISABLE_TERMINAL_TITLE);
   let titled = false;
   let named = false;
   const notify = (message: string): void => {

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { honeHome, type Env } from "./config-dir.ts";
 import { atomicWrite } from "./file-io.ts";
+import { randomHex } from "./random-id.ts";
 
 export const ULTRAPLAN_STATUSES = ["planning", "ready", "approved", "rejected-revising", "local", "timeout", "failed", "stopped"] as const;
 export type UltraplanStatus = (typeof ULTRAPLAN_STATUSES)[number];
@@ -85,8 +86,7 @@ export function statePath(dir: string): string {
 /** Sortable by start time, unguessable enough to never collide: up-<yyyymmddhhmmss>-<8 hex>. */
 export function newRunId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  const bytes = crypto.getRandomValues(new Uint8Array(4));
-  return `up-${stamp}-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `up-${stamp}-${randomHex(4)}`;
 }
 
 export function initialState(fields: { id: string; task: string; cwd: string; model?: string; maxDurationSecs?: number }, now: Date): UltraplanState {
