@@ -120,6 +120,22 @@ export function shouldRetry(attempt: number, failure: FailureInfo, policy: Retry
   return failure.retryAfterMs === undefined || failure.retryAfterMs <= policy.maxRetryAfterMs;
 }
 
+/** Waits `ms`, but an abort ends the wait early instead of failing it (polling loops that stop quietly). */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new DOMException("Aborted", "AbortError"));

@@ -11,6 +11,7 @@ import { runSubagent, type SubagentParent } from "./subagent.ts";
 import { toolLabel } from "./tool-display.ts";
 import { newToken, startApprovalServer, type DecisionResult, type UltraplanDecision } from "./ultraplan-server.ts";
 import { createStateStore, isFinal, readState, withProgress, type StateStore, type UltraplanState, type UltraplanStatus } from "./ultraplan-state.ts";
+import { pause } from "./retry.ts";
 
 export const DEFAULT_MAX_DURATION_SECS = 1800;
 /** How long the page stays up after the run ended, so the browser can show how it ended. */
@@ -117,14 +118,6 @@ function decisionGate() {
   };
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
-}
-
 function loadInitial(dir: string): UltraplanState {
   const read = readState(dir);
   if (!read.ok) throw new Error(`ultraplan: ${read.message}`);
@@ -210,7 +203,7 @@ export async function runUltraplan(options: UltraplanRunOptions): Promise<Ultrap
     options.signal?.removeEventListener("abort", stop);
     await flush();
     // The page keeps answering for a while so the browser shows how the run ended.
-    await sleep(options.lingerMs ?? DEFAULT_LINGER_MS, options.signal);
+    await pause(options.lingerMs ?? DEFAULT_LINGER_MS, options.signal);
     await server.close();
   }
 }

@@ -4,6 +4,7 @@
 // process that died without writing its end is reported as failed with its last plan.
 import type { Env } from "./config-dir.ts";
 import { isFinal, newProgress, processAlive, readState, runDir, withProgress, type UltraplanState } from "./ultraplan-state.ts";
+import { pause } from "./retry.ts";
 
 export interface PollOptions {
   env: Env;
@@ -22,14 +23,6 @@ export interface PollOptions {
 
 export class UltraplanLostError extends Error {}
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
-}
-
 function failedCopy(state: UltraplanState, reason: string): UltraplanState {
   return withProgress({ ...state, status: "failed", reason }, reason);
 }
@@ -40,7 +33,7 @@ function failedCopy(state: UltraplanState, reason: string): UltraplanState {
  */
 export async function pollUntilDecided(id: string, options: PollOptions): Promise<UltraplanState> {
   const dir = runDir(options.env, id);
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? pause;
   const isAlive = options.isAlive ?? processAlive;
   const maxMisses = options.maxMisses ?? 5;
   let last: UltraplanState | undefined;

@@ -4,22 +4,13 @@ import { z } from "zod";
 import type { AgentTask } from "../tasks.ts";
 import { defineTool, ToolError, type ToolContext } from "../tool.ts";
 import { bashOutputTool } from "./bash-output.ts";
+import { pause } from "../retry.ts";
 
 const MAX_WAIT_MS = 600_000;
 
-async function waitFor(done: Promise<void>, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  await Promise.race([
-    done,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-      onAbort = resolve;
-      signal.addEventListener("abort", onAbort, { once: true });
-    }),
-  ]);
-  clearTimeout(timer);
-  if (onAbort) signal.removeEventListener("abort", onAbort);
+/** Until `done`, at most `timeoutMs`; an interrupted turn stops waiting. */
+function waitFor(done: Promise<void>, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  return Promise.race([done, pause(timeoutMs, signal)]);
 }
 
 function agentReport(task: AgentTask): string {
