@@ -149,12 +149,10 @@ function addDir(args: string, ctx: ReplContext): void {
     ctx.print(`/add-dir: ${path} is not a directory.`);
     return;
   }
-  const permissions = ctx.run().setup.permissions;
-  if (permissions.workingDirs.includes(real)) {
+  if (!ctx.run().setup.agent.session.addWorkingDirectory?.(real)) {
     ctx.print(`${real} is already a working directory.`);
     return;
   }
-  permissions.workingDirs = [...permissions.workingDirs, real];
   ctx.refreshStatus();
   ctx.print(`Added ${real} as a working directory for this session: hone may read and edit files there.`);
 }

@@ -240,7 +240,9 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   };
   session.addWorkingDirectory = (dir) => {
     const real = realPathOr(dir);
-    if (!permissions.workingDirs.includes(real)) permissions.workingDirs = [...permissions.workingDirs, real];
+    if (permissions.workingDirs.includes(real)) return false;
+    permissions.workingDirs = [...permissions.workingDirs, real];
+    return true;
   };
   const control: RunControl = {};
   const compaction = compactionSetup(env, info, maxTokens, inputs, session, tools);

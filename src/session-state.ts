@@ -56,7 +56,8 @@ export interface SessionState {
   /** Cron prompts run while hone runs (REPL, stream-json, serve); absent in a plain -p run. */
   scheduler?: CronScheduler;
   /** Lets the file tools work in one more folder without asking (a worktree the session entered). */
-  addWorkingDirectory?: (dir: string) => void;
+  /** Returns false when it already was one. */
+  addWorkingDirectory?: (dir: string) => boolean;
   /** Set while the session works in a worktree it entered (EnterWorktree), until ExitWorktree. */
   worktree?: WorktreeInfo;
   /** Background agents and the notices finished background work leaves for the next turn. */

@@ -17,7 +17,7 @@ function setup(options: { repo?: boolean } = {}): { h: Harness; repo: string; ad
   if (options.repo !== false) makeRepo(repo);
   h.state.cwd = repo;
   const added: string[] = [];
-  h.state.addWorkingDirectory = (dir) => added.push(dir);
+  h.state.addWorkingDirectory = (dir) => (added.push(dir), true);
   return { h, repo, added };
 }
 
