@@ -146,13 +146,18 @@ export function createConversation(options: ConversationOptions): Conversation {
     record(ledger, model, usage);
     record(turnLedger, model, usage);
   };
+  /** What an event spent, the main agent's or a sub-agent's alike: replies, side requests, summaries. */
+  const chargeFor = (event: AgentEvent): void => {
+    if (event.type === "assistant" || event.type === "usage") charge(event.message.model, event.message.usage);
+    else if (event.type === "compacted" && event.reply) charge(event.reply.model, event.reply.usage);
+  };
   const { emit, notify, chatty } = options;
   const onEvent = (event: AgentEvent): void => {
     options.observe?.(event);
+    chargeFor(event);
     switch (event.type) {
       case "assistant":
         session.recordAssistant(event.message);
-        charge(event.message.model, event.message.usage);
         for (const line of wire.assistantMessages(env, event.message)) emit(line);
         break;
       case "stream_event":
@@ -180,11 +185,7 @@ export function createConversation(options: ConversationOptions): Conversation {
         emit(wire.retryMessage(env, event));
         if (chatty) notify(`${event.error}; retrying in ${event.delayMs} ms (attempt ${event.attempt}/${event.maxRetries})`);
         break;
-      case "usage":
-        charge(event.message.model, event.message.usage);
-        break;
       case "compacted":
-        if (event.reply) charge(event.reply.model, event.reply.usage);
         if (event.kind === "summary") {
           session.recordCompaction({ trigger: event.trigger, preTokens: event.preTokens, postTokens: event.postTokens }, event.history, agent.model);
           emit(wire.compactBoundaryMessage(env, event));
@@ -203,16 +204,10 @@ export function createConversation(options: ConversationOptions): Conversation {
   };
   /** A sub-agent's event: its spending counts here; stream-json consumers see its messages under the Agent call. */
   const onSubagent = (parent: string, event: AgentEvent): void => {
+    chargeFor(event);
     switch (event.type) {
       case "assistant":
-        charge(event.message.model, event.message.usage);
         for (const line of wire.assistantMessages(env, event.message, parent)) emit(line);
-        break;
-      case "usage":
-        charge(event.message.model, event.message.usage);
-        break;
-      case "compacted":
-        if (event.reply) charge(event.reply.model, event.reply.usage);
         break;
       case "stream_event":
         if (options.partialMessages) emit(wire.streamEventMessage(env, event.event, parent));
