@@ -19,6 +19,7 @@ const DESCRIPTION = `Read a file from the local filesystem. file_path should be 
 - By default returns up to 2000 lines from the start; for longer files pass offset (1-based first line) and limit (number of lines).
 - Each output line is the line number, a tab, then the line's exact content; the number and tab are not part of the file.
 - Lines longer than 2000 characters are cut and the whole output is capped at 50,000 characters; a notice says what was left out and how to continue.
+- Jupyter notebooks (.ipynb) are shown whole, cell by cell with ids and outputs (offset and limit do not apply).
 - PNG, JPEG, GIF and WebP images (up to 5 MB) are returned as images. Other binary files are refused, and so are directories (use Glob, or ls through Bash).
 - Read a file before changing it with Edit, MultiEdit or Write. Several files can be read in parallel calls.`;
 
@@ -107,6 +108,10 @@ async function readFileTool(
       const result = await readImage(handle, path, st.size);
       ctx.session.files.set(key, stampOf(st, false));
       return result;
+    }
+    if (extname(path).toLowerCase() === ".ipynb") {
+      // Awaited here so the finally below closes the handle only after the notebook was read.
+      return await (await import("../notebook-read.ts")).readNotebook(handle, path, st, input, ctx);
     }
     if (hasBinaryExtension(path)) throw binaryRefusal(path);
     if (st.size > MAX_TEXT_BYTES) {
