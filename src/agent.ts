@@ -41,6 +41,11 @@ export interface AgentConfig {
   fallbackModels?: string[];
   /** Read before each request: what arrived meanwhile (finished background work, SendMessage). */
   inbox?: () => string | undefined;
+  /** Which provider the session talks to and its cheap model for side requests (aliases map onto these). */
+  providerId?: string;
+  smallModel?: string;
+  /** Side requests (WebFetch's answers) report what they spent here; the conversation counts it for /cost. */
+  sideUsage?: (message: AssistantMessage) => void;
 }
 
 const COLLECT_AFTER_CHARS = 4_000_000;

@@ -3,8 +3,9 @@
 // the final message into hone's vendor-neutral shape.
 import Anthropic from "@anthropic-ai/sdk";
 import { userBlocks, type AssistantBlock, type AssistantMessage, type Message, type TextBlock } from "./messages.ts";
-import type { ModelRequest, Provider, ProviderEvent } from "./provider.ts";
+import { StreamIdleError, type ModelRequest, type Provider, type ProviderEvent } from "./provider.ts";
 import type { ToolSchema } from "./tool.ts";
+import type { WebSearchHit, WebSearchRequest } from "./session-state.ts";
 
 export interface AnthropicConfig {
   apiKey?: string;
@@ -16,6 +17,10 @@ export interface AnthropicConfig {
   requestTimeoutMs: number;
   headers: Record<string, string>;
   userAgent: string;
+  /** --record / --replay put their fetch here. */
+  fetch?: typeof fetch;
+  /** The model that runs WebSearch's server-side search (the session's small model). */
+  searchModel?: string;
 }
 
 export type Credentials = { source: "ANTHROPIC_API_KEY" | "ANTHROPIC_AUTH_TOKEN" | "none"; apiKey?: string; authToken?: string };
@@ -121,10 +126,6 @@ export function toAssistantMessage(message: Anthropic.Message): AssistantMessage
   };
 }
 
-export class StreamIdleError extends Error {
-  override name = "StreamIdleError";
-}
-
 let warningsDeduped = false;
 
 /**
@@ -153,6 +154,7 @@ export function createAnthropicProvider(config: AnthropicConfig): Provider {
     maxRetries: 0,
     timeout: config.requestTimeoutMs,
     defaultHeaders: { "User-Agent": config.userAgent, ...config.headers },
+    ...(config.fetch ? { fetch: config.fetch } : {}),
   });
 
   async function* stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent, AssistantMessage> {
@@ -199,5 +201,6 @@ export function createAnthropicProvider(config: AnthropicConfig): Provider {
     }
   }
 
-  return { name: "anthropic", stream };
+  const webSearch = async (request: WebSearchRequest, signal: AbortSignal): Promise<WebSearchHit[]> => (await import("./web-search-anthropic.ts")).anthropicWebSearch(client, config.searchModel ?? "claude-haiku-4-5", request, signal);
+  return { name: "anthropic", stream, webSearch };
 }

@@ -22,11 +22,6 @@ import { resolveCwd } from "./run-config.ts";
 import type { EarlyTerminal } from "./repl-early.ts";
 import type { SubagentParent } from "./subagent.ts";
 
-const NO_KEY = `hone needs an Anthropic API key.
-Set one in your shell, then run hone again:
-  export ANTHROPIC_API_KEY=sk-ant-...
-(ANTHROPIC_AUTH_TOKEN is used as a bearer token instead, and ANTHROPIC_BASE_URL points hone at a gateway.)`;
-
 function writeOut(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
@@ -161,8 +156,8 @@ async function planFirst(task: string, prepared: PreparedRun): Promise<string | 
     writeErr("hone: --ultraplan is turned off by the setting ultraplan.enabled (false)");
     return undefined;
   }
-  if (prepared.setup.credentials.source === "none") {
-    writeErr(NO_KEY);
+  if (prepared.setup.missingKey) {
+    writeErr(await keyHelp(prepared.setup));
     return undefined;
   }
   const { terminalUltraplan } = await import("./ultraplan-terminal.ts");
@@ -225,8 +220,8 @@ function emitHookEvents(hooks: HookDispatcher | undefined, sessionId: string): v
 
 async function runPrepared(options: RunOptions, prepared: PreparedRun, channel: ControlChannel, slot: TurnSlot): Promise<number> {
   const { session, setup, hooks, extensions, invocation } = prepared;
-  if (setup.credentials.source === "none") {
-    writeErr(NO_KEY);
+  if (setup.missingKey) {
+    writeErr(await keyHelp(setup));
     return EXIT.error;
   }
   const missing = missingPromptTool(options, prepared);
@@ -313,4 +308,14 @@ async function withSignals(body: (signal: AbortSignal, interruptedBy: () => "SIG
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }
+}
+
+/**
+ * Why the run cannot start: for a missing Anthropic key, whether a local OpenAI-compatible server
+ * answers on its usual port (then how to use it, with its models), else how to set a key.
+ */
+async function keyHelp(setup: PreparedRun["setup"]): Promise<string> {
+  if (setup.provider.id !== "anthropic" || !setup.missingKey) return setup.missingKey ?? "";
+  const { probeLocalServers, noKeyHelp } = await import("./local-servers.ts");
+  return noKeyHelp(await probeLocalServers());
 }

@@ -16,6 +16,12 @@ export interface RunOptions {
   outputFormat: OutputFormat;
   verbose: boolean;
   model?: string;
+  /** --provider: anthropic, openai, openrouter, ollama, lmstudio, llamacpp, vllm. */
+  provider?: string;
+  /** --record <dir>: every model request and response of the run saved there. */
+  record?: string;
+  /** --replay <dir>: the model's side of the run answered from a recording, without a network. */
+  replay?: string;
   maxTurns?: number;
   systemPrompt?: string;
   appendSystemPrompt: string[];
@@ -148,6 +154,9 @@ function buildCli() {
     .option("--output-format <format>", "text (default), json or stream-json (with -p)")
     .option("--verbose", "Turn-by-turn output (required for stream-json)")
     .option("--model <model>", "Model alias (sonnet, opus, haiku) or full model id")
+    .option("--provider <name>", "Model provider: anthropic (default), openai, openrouter, ollama, lmstudio, llamacpp, vllm (or prefix the model: ollama/qwen3)")
+    .option("--record <dir>", "Save every model request and response of this run in this folder")
+    .option("--replay <dir>", "Answer the model's side of the run from a --record folder, without a network")
     .option("--max-turns <n>", "Stop after this many model turns")
     .option("--system-prompt <text>", "Replace hone's system prompt")
     .option("--system-prompt-file <path>", "Replace hone's system prompt with this file's text")
@@ -336,6 +345,9 @@ export function parseArgs(input: string[]): RunOptions {
     outputFormat: format,
     verbose: o.verbose === true,
     model: single(o.model, "--model"),
+    provider: single(o.provider, "--provider"),
+    record: single(o.record, "--record"),
+    replay: single(o.replay, "--replay"),
     maxTurns,
     systemPrompt: systemPromptText ?? systemPromptFile,
     appendSystemPrompt: [...list(o.appendSystemPrompt), ...(appendFile === undefined ? [] : [appendFile])].filter((t) => t !== ""),
@@ -400,6 +412,8 @@ export function parseArgs(input: string[]): RunOptions {
     if (promptTool === "stdio" && !streamIn) throw new UsageError("--permission-prompt-tool stdio requires --input-format=stream-json (the answers come from the SDK host on stdin)");
     if (promptTool !== "stdio" && !/^mcp__[^_].*__.+$/.test(promptTool)) throw new UsageError(`--permission-prompt-tool must be stdio or an MCP tool name (mcp__server__tool), got "${promptTool}"`);
   }
+  if (options.record !== undefined && options.replay !== undefined) throw new UsageError("--record and --replay cannot be used together");
+  if (options.replay !== undefined && !isDirectory(resolve(options.replay))) throw new UsageError(`--replay: ${resolve(options.replay)} is not a folder (make one with --record)`);
   if (options.fallbackModels.length > 0 && options.model !== undefined && options.fallbackModels.includes(options.model)) {
     throw new UsageError("--fallback-model cannot be the same as --model");
   }

@@ -4,7 +4,8 @@
 import { errorReply, successReply, type ControlChannel } from "./control.ts";
 import { contextFigures, type Conversation, type ConversationOptions } from "./conversation.ts";
 import { DEFAULT_HOOK_TIMEOUT_SEC, isHookEvent, type HookCommand, type HookEvent } from "./hooks.ts";
-import { MODELS, resolveModel } from "./models.ts";
+import { MODELS } from "./models.ts";
+import { agentModel } from "./provider-select.ts";
 import { parsePermissionMode, PERMISSION_MODES } from "./permissions.ts";
 import type { PreparedRun } from "./prepare-run.ts";
 import type { TurnSlot } from "./stream-session.ts";
@@ -105,7 +106,7 @@ function setModel(request: Json, ctx: ControlContext): Json {
   const agent = ctx.prepared.setup.agent;
   const wanted = request.model;
   if (wanted !== undefined && wanted !== null && typeof wanted !== "string") throw new Error("set_model: model must be a string or null");
-  agent.model = wanted === undefined || wanted === null || wanted === "default" ? ctx.initialModel : resolveModel(wanted);
+  agent.model = wanted === undefined || wanted === null || wanted === "default" ? ctx.initialModel : agentModel(agent, wanted, process.env);
   return { model: agent.model };
 }
 

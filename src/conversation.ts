@@ -93,14 +93,21 @@ function subtypeOf(outcome: AgentOutcome): wire.ResultSubtype {
   return "error_during_execution";
 }
 
-function errorText(outcome: AgentOutcome, limits: { maxTurns?: number; maxBudgetUsd?: number }): string | undefined {
+/** The variable that holds the key the provider rejected. */
+function keyVariable(setup: RunSetup): string {
+  const provider = setup.provider;
+  if (provider.profile) return provider.keySource ?? provider.profile.keyEnv[0] ?? "the API key";
+  return setup.credentials.source === "none" ? "ANTHROPIC_API_KEY" : setup.credentials.source;
+}
+
+function errorText(setup: RunSetup, outcome: AgentOutcome, limits: { maxTurns?: number; maxBudgetUsd?: number }): string | undefined {
   if (outcome.reason === "max_turns") return `Reached the turn limit (--max-turns ${limits.maxTurns}) before the task was finished`;
   if (outcome.reason === "max_budget") return `Reached the spending limit (--max-budget-usd ${limits.maxBudgetUsd}) before the task was finished`;
   if (outcome.reason === "aborted") return "Interrupted";
   if (outcome.reason !== "error" || !outcome.failure) return undefined;
   const f = outcome.failure;
   if (f.kind === "context_overflow") return f.message;
-  if (f.kind === "authentication_failed") return `The API rejected the credentials (${f.status}): ${f.message}. Check ANTHROPIC_API_KEY.`;
+  if (f.kind === "authentication_failed") return `The API rejected the credentials (${f.status}): ${f.message}. Check ${keyVariable(setup)}.`;
   return `API error${f.status ? ` ${f.status}` : ""}: ${f.message}`;
 }
 
@@ -146,6 +153,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     record(ledger, model, usage);
     record(turnLedger, model, usage);
   };
+  agent.sideUsage = (message) => charge(message.model, message.usage);
   /** What an event spent, the main agent's or a sub-agent's alike: replies, side requests, summaries. */
   const chargeFor = (event: AgentEvent): void => {
     if (event.type === "assistant" || event.type === "usage") charge(event.message.model, event.message.usage);
@@ -227,7 +235,7 @@ export function createConversation(options: ConversationOptions): Conversation {
       durationMs: performance.now() - started,
       totalCostUsd: totalCost(ledger),
       usage: totalUsage(turnLedger),
-      modelUsage: modelUsage(ledger),
+      modelUsage: modelUsage(ledger, (model) => (model === agent.model && agent.compaction ? { contextWindow: agent.compaction.policy.window, maxOutputTokens: agent.maxTokens } : undefined)),
       permissionDenials: denials,
       ...(options.contextFigures ? { context: await contextFigures(setup, history) } : {}),
     });
@@ -313,7 +321,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     const { outcome } = run;
     const limits = { maxTurns: agent.maxTurns, maxBudgetUsd: options.maxBudgetUsd };
     const missing = run.missing ? "The model ended without giving the structured output the --json-schema asked for" : undefined;
-    const error = missing ?? errorText(outcome, limits);
+    const error = missing ?? errorText(setup, outcome, limits);
     const finalText = outcome.lastMessage ? assistantText(outcome.lastMessage) : "";
     const success = outcome.reason === "end_turn" && !missing;
     const shown = outcome.reason === "stopped" ? (outcome.stopReason ?? finalText) : finalText;

@@ -19,10 +19,11 @@ export function totalCost(ledger: Ledger): number {
   return sum;
 }
 
-export function modelUsage(ledger: Ledger): Record<string, unknown> {
+/** `limits` gives the session's own model its effective window (a provider fallback or an override). */
+export function modelUsage(ledger: Ledger, limits?: (model: string) => { contextWindow: number; maxOutputTokens: number } | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [model, usage] of ledger) {
-    const info = modelInfo(model);
+    const info = limits?.(model) ?? modelInfo(model);
     out[model] = {
       inputTokens: usage.input_tokens,
       outputTokens: usage.output_tokens,

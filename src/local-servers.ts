@@ -38,11 +38,11 @@ export interface ProbeOptions {
 }
 
 /** GET `url` as JSON, or undefined for anything else: refused, timed out, not 2xx, not JSON. */
-async function getJson(fetchImpl: FetchLike, url: string, timeoutMs: number): Promise<unknown> {
+async function getJson(fetchImpl: FetchLike, url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await fetchImpl(url, { headers: { accept: "application/json" }, signal: controller.signal });
+    const response = await fetchImpl(url, { headers: { accept: "application/json", ...headers }, signal: controller.signal });
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return undefined;
@@ -84,6 +84,12 @@ export async function probeLocalServers(options: ProbeOptions = {}): Promise<Loc
   const ports = options.ports ?? DEFAULT_LOCAL_PORTS;
   const results = await Promise.all(ports.map(({ port, kind }) => probeOne(fetchImpl, `http://${hostPart}:${port}`, kind, timeoutMs)));
   return results.filter((server): server is LocalServer => server !== undefined);
+}
+
+/** The models an OpenAI-compatible server at `baseURL` (ending in /v1) lists; undefined when it does not answer. */
+export async function serverModels(baseURL: string, options: { apiKey?: string; fetchImpl?: FetchLike; timeoutMs?: number } = {}): Promise<string[] | undefined> {
+  const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  return modelNames(await getJson(options.fetchImpl ?? fetch, `${baseURL.replace(/\/+$/, "")}/models`, options.timeoutMs ?? 3000, headers), "data", "id");
 }
 
 /** The command line that runs hone on `server` with one of its models. */

@@ -18,7 +18,7 @@ import { createInstructionTracker, loadInstructions, renderInstructions } from "
 import { createLogger, type Logger } from "./log.ts";
 import { readableUnder } from "./permission-context.ts";
 import { promptStyle, resolveOutputStyle, type OutputStyle } from "./output-styles.ts";
-import { buildRunSetup, resolveCwd, type RunSetup, type RunSettings } from "./run-config.ts";
+import { buildRunSetup, ModelNeeded, resolveCwd, type RunSetup, type RunSettings } from "./run-config.ts";
 import { deniedReadPaths, startSandbox } from "./sandbox-setup.ts";
 import { cleanupOldSessions, openSession, type Session } from "./session.ts";
 import { scratchRoot } from "./session-state.ts";
@@ -100,6 +100,8 @@ function runSettings(loaded: LoadedSettings, instructions: string): RunSettings 
   return {
     // A manager model is the main agent's model, unless settings name one outright.
     model: settings.model ?? settings.managedAgents?.managerModel,
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    ...(settings.modelLimits ? { modelLimits: settings.modelLimits } : {}),
     maxTokens: settings.maxTokens,
     defaultMode: settings.permissions?.defaultMode,
     bypassDisabled: settings.permissions?.disableBypassPermissionsMode === "disable",
@@ -187,6 +189,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     entrypoint: "cli",
   });
   let stopSandbox = async (): Promise<void> => undefined;
+  let settleModelIO = async (): Promise<void> => undefined;
   let extensions: ExtensionSetup | undefined;
   try {
     for (const warning of session.warnings) log.warn(warning);
@@ -203,9 +206,15 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const sandbox = await startSandbox(loaded.settings.sandbox, { cwd, directories, home, sessionId: session.id, log, denyRead });
     stopSandbox = sandbox.stop;
     const structuredOutput = options.jsonSchema === undefined ? undefined : await loadStructuredOutput(options.jsonSchema, cwd);
-    const setup = buildRunSetup(
-      { ...options, addDirs: directories },
+    const model = await modelIO(options, log);
+    settleModelIO = model.settle;
+    const searchBackend = await searchBackendFor(loaded.settings.webSearch?.url, env);
+    const loadedExtensions = extensions;
+    const setup = await withServerModel(options, (runOptions) => buildRunSetup(
+      { ...runOptions, addDirs: directories },
       {
+        ...(model.fetch ? { modelFetch: model.fetch } : {}),
+        ...(searchBackend ? { searchBackend } : {}),
         cwd,
         env,
         place: session,
@@ -217,13 +226,13 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         ...(memoryIndex.text ? { memoryIndex: memoryIndex.text } : {}),
         notify: (text) => writeErr(`hone: ${text}`),
         ...(host.ask ? { ask: host.ask } : {}),
-        extraTools: [...extensions.tools(() => invocation), ...(host.extraTools ?? [])],
-        agentDefs: extensions.agents,
+        extraTools: [...loadedExtensions.tools(() => invocation), ...(host.extraTools ?? [])],
+        agentDefs: loadedExtensions.agents,
         longLived,
-        promptSections: extensions.promptSections,
+        promptSections: loadedExtensions.promptSections,
         ...(structuredOutput ? { structuredOutput } : {}),
       },
-    );
+    ));
     const invocation: InvocationSetup = {
       agent: setup.agent,
       permissions: setup.permissions,
@@ -262,12 +271,59 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const opened = extensions;
     const close = async (): Promise<void> => {
       scheduler?.stop();
-      await Promise.all([stopSandbox(), opened.close()]);
+      await Promise.all([stopSandbox(), opened.close(), settleModelIO()]);
     };
     return { session, setup, ...(hooks ? { hooks } : {}), extensions, invocation, close, settings: loaded.settings, settingsFiles: loaded.files, styles: { current: style.style, all: style.styles } };
   } catch (error) {
     await Promise.all([stopSandbox(), extensions?.close()]);
     session.close();
     throw error;
+  }
+}
+
+/**
+ * --record / --replay: the fetch every model request goes through, and what to wait for before exit
+ * (a recording's last exchange is written when its body ends). Loaded only when asked for.
+ */
+async function modelIO(options: RunOptions, log: Logger): Promise<{ fetch?: typeof fetch; settle: () => Promise<void> }> {
+  const none = { settle: async () => undefined };
+  if (options.record === undefined && options.replay === undefined) return none;
+  const { recordingFetch, replayFetch, RecordingError } = await import("./record-replay.ts");
+  if (options.replay !== undefined) {
+    try {
+      return { fetch: replayFetch(resolve(options.replay), { onMismatch: (m) => log.warn(m) }) as unknown as typeof fetch, settle: none.settle };
+    } catch (error) {
+      if (error instanceof RecordingError) throw new UsageError(`--replay: ${error.message}`);
+      throw error;
+    }
+  }
+  const recorder = recordingFetch(resolve(options.record!), fetch, { onError: (m) => log.warn(`--record: ${m}`) });
+  return { fetch: recorder as unknown as typeof fetch, settle: () => recorder.settled() };
+}
+
+/** WebSearch's backend when the provider has none: the webSearch.url setting, else HONE_SEARCH_URL. */
+async function searchBackendFor(url: string | undefined, env: NodeJS.ProcessEnv): Promise<SessionState["webSearch"]> {
+  if (!url && !env.HONE_SEARCH_URL) return undefined;
+  const { searxngBackend, searchBackendFromEnv } = await import("./web-search-searxng.ts");
+  return url ? searxngBackend(url) : searchBackendFromEnv(env);
+}
+
+/**
+ * A local provider with no model named: the server says which it serves. One model is used; more
+ * are listed in the error so the user can pick.
+ */
+async function withServerModel(options: RunOptions, build: (options: RunOptions) => RunSetup): Promise<RunSetup> {
+  try {
+    return build(options);
+  } catch (error) {
+    if (!(error instanceof ModelNeeded)) throw error;
+    const { choice } = error;
+    const label = choice.profile?.label ?? choice.id;
+    const { serverModels } = await import("./local-servers.ts");
+    const models = await serverModels(choice.baseURL ?? "", choice.apiKey ? { apiKey: choice.apiKey } : {});
+    if (models === undefined) throw new UsageError(`${label} does not answer at ${choice.baseURL}: start it, or point hone at it (${choice.profile?.baseURLEnv.join(" or ")}), and name a model with --model`);
+    if (models.length === 1) return build({ ...options, model: `${choice.id}/${models[0]}` });
+    if (models.length === 0) throw new UsageError(`${label} at ${choice.baseURL} serves no models yet: load or pull one, then name it with --model`);
+    throw new UsageError(`${label} serves several models; name one with --model: ${models.slice(0, 20).join(", ")}`);
   }
 }

@@ -2,7 +2,7 @@
 // command, `/mcp__server__prompt args` fetches an MCP prompt, and `@server:uri` mentions attach MCP
 // resources. Anything else goes as typed.
 import type { ExtensionSetup } from "./extensions-setup.ts";
-import { resolveModel } from "./models.ts";
+import { agentModel } from "./provider-select.ts";
 import { expandSlashPrompt, type InvocationSetup } from "./skill-invocation.ts";
 import { commandTags, parseSlashPrompt } from "./slash-command.ts";
 
@@ -34,7 +34,7 @@ export async function expandUserPrompt(
     const outcome = await expandSlashPrompt(prompt, ext.skills, invocation, signal);
     if (outcome.kind === "failed") return { ok: false, message: outcome.message };
     if (outcome.kind === "expanded") {
-      const model = outcome.model && outcome.model !== "inherit" ? resolveModel(outcome.model, invocation.env) : undefined;
+      const model = outcome.model && outcome.model !== "inherit" ? agentModel(invocation.agent, outcome.model, invocation.env) : undefined;
       expanded = { ok: true, text: outcome.text, ...(model ? { model } : {}) };
     } else {
       expanded = (await mcpPrompt(prompt, ext)) ?? expanded;

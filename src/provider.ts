@@ -2,6 +2,7 @@
 // they arrive and returning the complete assistant message. Retries live above this (see retry.ts).
 import type { AssistantMessage, Message, TextBlock } from "./messages.ts";
 import type { ToolSchema } from "./tool.ts";
+import type { WebSearchHit, WebSearchRequest } from "./session-state.ts";
 
 export type ThinkingConfig = { type: "enabled"; budget_tokens: number } | { type: "adaptive" } | undefined;
 
@@ -28,4 +29,27 @@ export type ProviderEvent =
 export interface Provider {
   readonly name: string;
   stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent, AssistantMessage>;
+  /** A search the provider runs on its side (Anthropic's web search tool); absent when it has none. */
+  webSearch?: (request: WebSearchRequest, signal: AbortSignal) => Promise<WebSearchHit[]>;
+}
+
+/**
+ * An HTTP failure from a provider other than Anthropic's SDK, in one shape retry.ts classifies:
+ * `overflow` is the provider's own verdict that the prompt did not fit (its wording is in its quirks).
+ */
+export class ProviderHttpError extends Error {
+  override name = "ProviderHttpError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly headers: Headers | undefined,
+    readonly overflow = false,
+  ) {
+    super(message);
+  }
+}
+
+/** A stream that went silent mid-way; thrown so the request can be tried again. */
+export class StreamIdleError extends Error {
+  override name = "StreamIdleError";
 }

@@ -26,12 +26,14 @@ function status(ctx: ReplContext): void {
   const run = ctx.run();
   const { setup, session } = run;
   const servers = run.extensions.mcp?.status() ?? [];
-  const key = setup.credentials.source === "none" ? "none (set ANTHROPIC_API_KEY)" : setup.credentials.source;
+  const provider = setup.provider;
+  const key = provider.id === "anthropic" ? (setup.credentials.source === "none" ? "none (set ANTHROPIC_API_KEY)" : setup.credentials.source) : (provider.keySource ?? (provider.profile?.keyRequired ? `none (set ${provider.profile.keyEnv[0]})` : "none needed"));
   ctx.print([
     `hone ${VERSION}`,
     `  Session:          ${session.id}${session.transcriptPath ? "" : " (not saved)"}`,
     `  Folder:           ${ctx.cwd}`,
     `  Model:            ${setup.agent.model}`,
+    `  Provider:         ${provider.profile ? `${provider.profile.label} at ${provider.baseURL}` : "Anthropic"}`,
     `  Permission mode:  ${setup.permissions.mode}`,
     `  Output style:     ${run.styles.current.name}`,
     `  API:              ${ctx.env.ANTHROPIC_BASE_URL || "https://api.anthropic.com"} (key: ${key})`,

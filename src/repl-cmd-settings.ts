@@ -4,6 +4,7 @@ import { realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { honeHome } from "./config-dir.ts";
 import { MODELS, modelInfo, resolveModel } from "./models.ts";
+import { agentModel } from "./provider-select.ts";
 import { describeOutputStyles, findOutputStyle, promptStyle } from "./output-styles.ts";
 import { EFFORT_LEVELS, type Effort } from "./provider.ts";
 import type { ReplCommand, ReplContext } from "./repl-commands.ts";
@@ -31,7 +32,7 @@ async function model(args: string, ctx: ReplContext): Promise<void> {
     if (!picked) return;
     wanted = picked;
   }
-  const id = resolveModel(wanted, ctx.env);
+  const id = agentModel(agent, wanted, ctx.env);
   agent.model = id;
   const info = modelInfo(id);
   if (agent.maxTokens > info.maxOutputTokens) agent.maxTokens = info.maxOutputTokens;

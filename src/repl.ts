@@ -174,7 +174,7 @@ export async function runRepl(options: RunOptions, early?: EarlyTerminal): Promi
         paint();
       }, (message) => print(c.yellow(`hone: status line: ${message}`)));
       refreshStatus();
-      if (run.setup.credentials.source === "none") print(c.yellow("hone needs an Anthropic API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) and start hone again."));
+      if (run.setup.missingKey) void import("./repl-provider-offer.ts").then((m) => m.offerLocalServer(run!, (text) => print(c.yellow(text))));
       if (run.session.history.length > 0) showResumed(run);
       // hone --ultraplan "<task>" in a terminal: the session starts with that planning run.
       const task = options.ultraplan;

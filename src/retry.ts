@@ -1,6 +1,7 @@
 // When and how long to wait before trying a model request again. Pure functions: the provider decides
 // what failed, this module decides whether that is worth another try and how long to back off.
 import { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { ProviderHttpError } from "./provider.ts";
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -90,22 +91,26 @@ export function classifyFailure(error: unknown): FailureInfo {
   if (error instanceof APIUserAbortError || (error instanceof Error && error.name === "AbortError")) {
     return { retryable: false, kind: "aborted", message: "Request aborted" };
   }
-  if (error instanceof APIError) {
-    const status = error.status;
-    const message = apiMessage(error);
-    if (status === undefined) return { retryable: true, kind: "connection", message: error.message };
-    const retryAfterMs = parseRetryAfter(error.headers);
-    if (status === 429) return { retryable: true, status, retryAfterMs, kind: "rate_limit", message };
-    if (status === 529) return { retryable: true, status, retryAfterMs, kind: "overloaded", message };
-    if (status >= 500 || RETRY_STATUSES.has(status)) return { retryable: true, status, retryAfterMs, kind: "server_error", message };
-    if (status === 401 || status === 403) return { retryable: false, status, kind: "authentication_failed", message };
-    if ((status === 400 || status === 413) && isContextOverflow(message)) return { retryable: false, status, kind: "prompt_too_long", message };
-    return { retryable: false, status, kind: "invalid_request", message };
+  if (error instanceof ProviderHttpError) {
+    if (error.overflow) return { retryable: false, status: error.status, kind: "prompt_too_long", message: error.message };
+    return classifyStatus(error.status, error.headers, error.message);
   }
+  if (error instanceof APIError) return classifyStatus(error.status, error.headers, apiMessage(error));
   // Anything else thrown while talking to the API is a transport failure (reset socket, stream cut
   // mid-way, idle timeout): worth another try.
   const message = error instanceof Error ? error.message : String(error);
   return { retryable: true, kind: "connection", message };
+}
+
+function classifyStatus(status: number | undefined, headers: Headers | undefined, message: string): FailureInfo {
+  if (status === undefined) return { retryable: true, kind: "connection", message };
+  const retryAfterMs = parseRetryAfter(headers);
+  if (status === 429) return { retryable: true, status, retryAfterMs, kind: "rate_limit", message };
+  if (status === 529) return { retryable: true, status, retryAfterMs, kind: "overloaded", message };
+  if (status >= 500 || RETRY_STATUSES.has(status)) return { retryable: true, status, retryAfterMs, kind: "server_error", message };
+  if (status === 401 || status === 403) return { retryable: false, status, kind: "authentication_failed", message };
+  if ((status === 400 || status === 413) && isContextOverflow(message)) return { retryable: false, status, kind: "prompt_too_long", message };
+  return { retryable: false, status, kind: "invalid_request", message };
 }
 
 /** Exponential backoff with up to 25% jitter; a server's Retry-After wins when present. */

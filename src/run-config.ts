@@ -7,6 +7,10 @@ import { cachingEnabled, createAnthropicProvider, credentialsFromEnv, parseCusto
 import type { AgentConfig } from "./agent.ts";
 import { UsageError, type RunOptions } from "./cli.ts";
 import { chooseModel, modelInfo, resolveModel } from "./models.ts";
+import { createOpenAIProvider } from "./openai.ts";
+import { chooseProvider, missingCredentials, modelLimits, resolveModelFor, type LimitOverride, type ProviderChoice } from "./provider-select.ts";
+import { sideRequest } from "./side-request.ts";
+import type { Provider } from "./provider.ts";
 import { findUp, isDirectory, realPathOr } from "./paths.ts";
 import { decide } from "./permission-engine.ts";
 import type { HookDispatcher } from "./hook-runner.ts";
@@ -39,6 +43,10 @@ type Env = Record<string, string | undefined>;
 export interface RunSetup {
   agent: AgentConfig;
   credentials: Credentials;
+  /** The provider, model and endpoint this run talks to. */
+  provider: ProviderChoice;
+  /** Why no request can be made yet (no key for a provider that needs one); undefined when one can. */
+  missingKey?: string;
   permissions: PermissionContext;
   cwd: string;
   /** Settings rules that could only be applied approximately. */
@@ -124,11 +132,19 @@ export interface RunSettings {
   /** managedAgents: a manager model and budgeted executors. */
   managed?: ManagedAgents;
   undercover?: UndercoverConfig;
+  /** The `provider` setting. */
+  provider?: string;
+  /** `modelLimits`: a window and output cap per model id, over the model table's. */
+  modelLimits?: Record<string, LimitOverride>;
 }
 
 export interface RunInputs {
   /** The working directory, already resolved and checked (resolveCwd). */
   cwd: string;
+  /** --record / --replay: the fetch every model request goes through. */
+  modelFetch?: typeof fetch;
+  /** WebSearch's backend when the provider has no search of its own (HONE_SEARCH_URL, webSearch.url). */
+  searchBackend?: SessionState["webSearch"];
   /** The environment with the settings `env` block applied. */
   env: Env;
   place: SessionPlace;
@@ -177,15 +193,21 @@ export function chooseMode(options: RunOptions, inputs: RunInputs): PermissionMo
 export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup {
   const { env, place, restored, cwd } = inputs;
   const chosen = chooseModel({ flag: options.model, restored: restored?.model, settings: inputs.settings?.model }, env);
-  const model = resolveModel(chosen.name, env);
-  const info = modelInfo(model);
+  const choice = chooseProvider({ flag: options.provider, model: chosen.name, modelIsDefault: chosen.source === "default", settings: inputs.settings?.provider, env });
+  if (!choice.model) throw new ModelNeeded(choice);
+  const model = choice.model;
+  const info = modelLimits(choice, env, inputs.settings?.modelLimits);
+  const credentials = credentialsFromEnv(env);
+  const provider = createProvider(choice, credentials, options, env, model, inputs.modelFetch);
+  const search = provider.webSearch ?? inputs.searchBackend;
   const mode = chooseMode(options, inputs);
   // ExitPlanMode only means something to a run that starts in plan mode; others are not sent its schema.
   // --tools names every tool hone itself provides (Skill, ToolSearch, the MCP resource tools too); MCP servers' tools are not affected.
   const isMcp = (t: Tool) => t.name.startsWith("mcp__");
   const extra = inputs.extraTools ?? [];
   const types = agentTypes(inputs.agentDefs ?? []);
-  const base = [...builtinTools(), ...orchestrationTools(types), ...planningTools(inputs.ask !== undefined, mode === "plan"), ...(inputs.longLived ? cronTools() : [])];
+  // WebSearch is offered only where something can search: the provider, or a configured backend.
+  const base = [...builtinTools().filter((t) => search || t.name !== "WebSearch"), ...orchestrationTools(types), ...planningTools(inputs.ask !== undefined, mode === "plan"), ...(inputs.longLived ? cronTools() : [])];
   const own = offeredBuiltins([...base, ...extra.filter((t) => !isMcp(t))], options.tools);
   const output = inputs.structuredOutput;
   const all = [...own, ...extra.filter(isMcp), ...(output ? [output.tool] : [])];
@@ -209,17 +231,8 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   if (thinking?.type === "enabled" && thinking.budget_tokens >= maxTokens) {
     maxTokens = Math.min(info.maxOutputTokens, thinking.budget_tokens + 8192);
   }
-  const credentials = credentialsFromEnv(env);
-  const provider = createAnthropicProvider({
-    apiKey: credentials.apiKey,
-    authToken: credentials.authToken,
-    baseURL: env.ANTHROPIC_BASE_URL || undefined,
-    caching: cachingEnabled(model, env),
-    idleTimeoutMs: envNumber(env, "HONE_STREAM_IDLE_TIMEOUT_MS") ?? 120_000,
-    requestTimeoutMs: envNumber(env, "API_TIMEOUT_MS") ?? 600_000,
-    headers: { ...parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS), ...(options.betas.length > 0 ? { "anthropic-beta": options.betas.join(",") } : {}) },
-    userAgent: `hone/${VERSION}`,
-  });
+  // A replayed run needs no key: the recording answers.
+  const missingKey = options.replay !== undefined ? undefined : missingCredentials(choice, env);
   const tools = selectTools(all, setup.removedTools);
   // Coordinator mode: the main agent only orchestrates; its workers choose from the full tool set.
   const coordinator = coordinatorRequested(options.coordinator, env, restored?.mode) ? coordinatorSetup(tools, join(scratchRoot(), place.id, "scratchpad")) : undefined;
@@ -271,8 +284,12 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     ...(inputs.hooks ? { hooks: inputs.hooks } : {}),
     control,
     compaction,
-    ...(options.fallbackModels.length > 0 ? { fallbackModels: options.fallbackModels.map((m) => resolveModel(m, env)) } : {}),
+    ...(options.fallbackModels.length > 0 ? { fallbackModels: options.fallbackModels.map((m) => resolveModelFor(choice.id, m, env, model, choice.profile?.smallModel)) } : {}),
+    providerId: choice.id,
+    smallModel: smallModelFor(choice, env, model),
   };
+  attachSmallModel(agent);
+  if (search) session.webSearch = search;
   const policy = coordinator?.policy ?? (managed ? managedPolicy(managed) : undefined);
   session.agents = createAgentLauncher({
     ...(policy ? { policy } : {}),
@@ -313,7 +330,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     });
   };
   const structured = output ? { value: output.value, reminder: output.reminder, maxRetries: output.maxRetries } : undefined;
-  return { agent, credentials, permissions, cwd, warnings, promptParts, setSystemPrompt, ...(structured ? { structured } : {}), ...(coordinator ? { mode: "coordinator" as const } : {}) };
+  return { agent, credentials, provider: choice, ...(missingKey ? { missingKey } : {}), permissions, cwd, warnings, promptParts, setSystemPrompt, ...(structured ? { structured } : {}), ...(coordinator ? { mode: "coordinator" as const } : {}) };
 }
 
 /** Tools that remember what they loaded (the Skill tool) hear about a compaction through this. */
@@ -337,4 +354,75 @@ function compactionSetup(env: Env, info: { contextWindow: number }, maxTokens: n
       for (const tool of tools) if (forgetsLoaded(tool)) tool.forgetLoaded(session.id);
     },
   };
+}
+
+/** The provider has models but none was named, and the run must ask the server which (prepare-run.ts). */
+export class ModelNeeded extends Error {
+  override name = "ModelNeeded";
+  constructor(readonly choice: ProviderChoice) {
+    super(`${choice.profile?.label ?? choice.id}: no model named; pass --model`);
+  }
+}
+
+/** The cheap model for side requests: HONE_SMALL_MODEL, then the provider's (Haiku for Anthropic), else the session's. */
+export function smallModelFor(choice: ProviderChoice, env: Env, model: string): string {
+  if (env.HONE_SMALL_MODEL) return env.HONE_SMALL_MODEL;
+  if (choice.id === "anthropic") return env.ANTHROPIC_SMALL_FAST_MODEL || resolveModel("haiku", env);
+  return choice.profile?.smallModel ?? model;
+}
+
+function createProvider(choice: ProviderChoice, credentials: Credentials, options: Pick<RunOptions, "betas">, env: Env, model: string, modelFetch: typeof fetch | undefined): Provider {
+  const idleTimeoutMs = envNumber(env, "HONE_STREAM_IDLE_TIMEOUT_MS") ?? 120_000;
+  const requestTimeoutMs = envNumber(env, "API_TIMEOUT_MS") ?? 600_000;
+  const userAgent = `hone/${VERSION}`;
+  if (choice.profile) {
+    return createOpenAIProvider({
+      profile: choice.profile,
+      baseURL: choice.baseURL ?? choice.profile.defaultBaseURL,
+      ...(choice.apiKey ? { apiKey: choice.apiKey } : {}),
+      idleTimeoutMs,
+      requestTimeoutMs,
+      headers: parseCustomHeaders(env.HONE_CUSTOM_HEADERS),
+      userAgent,
+      ...(modelFetch ? { fetch: modelFetch } : {}),
+    });
+  }
+  return createAnthropicProvider({
+    apiKey: credentials.apiKey,
+    authToken: credentials.authToken,
+    baseURL: env.ANTHROPIC_BASE_URL || undefined,
+    caching: cachingEnabled(model, env),
+    idleTimeoutMs,
+    requestTimeoutMs,
+    headers: { ...parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS), ...(options.betas.length > 0 ? { "anthropic-beta": options.betas.join(",") } : {}) },
+    userAgent,
+    ...(modelFetch ? { fetch: modelFetch } : {}),
+    searchModel: smallModelFor(choice, env, model),
+  });
+}
+
+/**
+ * Moves a prepared run onto another provider and model (the REPL's offer of a local server when no
+ * Anthropic key is set): requests, side requests and compaction all follow, limits from the new model.
+ */
+export function switchProvider(setup: RunSetup, choice: ProviderChoice, env: Env, modelFetch?: typeof fetch): void {
+  const { agent } = setup;
+  const info = modelLimits(choice, env);
+  agent.provider = createProvider(choice, setup.credentials, { betas: [] }, env, choice.model, modelFetch);
+  agent.model = choice.model;
+  agent.providerId = choice.id;
+  agent.smallModel = smallModelFor(choice, env, choice.model);
+  agent.maxTokens = Math.min(agent.maxTokens, info.maxOutputTokens);
+  agent.thinking = undefined;
+  if (agent.compaction) agent.compaction.policy = compactPolicy(info, agent.maxTokens, env);
+  attachSmallModel(agent);
+  if (!agent.provider.webSearch && choice.id !== "anthropic") delete agent.session.webSearch;
+  setup.provider = choice;
+  delete setup.missingKey;
+}
+
+/** WebFetch's answers and other side requests: the agent's current provider and its small model. */
+function attachSmallModel(agent: AgentConfig): void {
+  agent.session.smallModel = (prompt, opts = {}) =>
+    sideRequest({ provider: agent.provider, model: agent.smallModel ?? agent.model, retry: agent.retry }, prompt, { ...opts, maxTokens: opts.maxTokens ?? 1024, onUsage: (m) => agent.sideUsage?.(m) });
 }

@@ -116,7 +116,7 @@ export class SessionRegistry {
     const prepared: PreparedRun = await prepareRun(options, (line) => log(line), { ask: gate.ask });
     const { setup, session, extensions, invocation } = prepared;
     try {
-      if (setup.credentials.source === "none") throw new HttpError(500, "authentication_error", "the server has no Anthropic credentials: start it with ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) set");
+      if (setup.missingKey) throw new HttpError(500, "authentication_error", `the server cannot reach a model: ${setup.missingKey.split("\n")[0]}`);
       if (this.sessions.has(session.id)) throw new HttpError(409, "conflict_error", `session ${session.id} is already open on this server`);
       if (this.stopping) throw new HttpError(503, "overloaded_error", "the server is shutting down");
       gate.sessionId = session.id;

@@ -78,6 +78,35 @@ export interface SessionState {
   readonly loadedTools: Set<string>;
   /** Set while a foreground Bash command runs: sends it to the background (Ctrl+B in the REPL). */
   sendToBackground?: () => void;
+  /**
+   * A short answer from the active provider's small fast model (WebFetch's answer over a page); set by the
+   * run setup, so it follows --provider like every other side request. Its usage is counted in /cost.
+   */
+  smallModel?: (prompt: string, options?: SmallModelOptions) => Promise<string>;
+  /** Web search: the provider's server-side search or the configured backend; absent when neither exists. */
+  webSearch?: (request: WebSearchRequest, signal: AbortSignal) => Promise<WebSearchHit[]>;
+}
+
+export interface SmallModelOptions {
+  system?: string;
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+/** WebSearch's input (claude-code-compat.md §3.2); allowed and blocked domains are mutually exclusive. */
+export interface WebSearchRequest {
+  query: string;
+  allowed_domains?: string[];
+  blocked_domains?: string[];
+}
+
+export interface WebSearchHit {
+  title: string;
+  url: string;
+  /** A short excerpt when the backend gives one. */
+  snippet?: string;
+  /** How old the page is, as the backend words it ("2 days ago"). */
+  pageAge?: string;
 }
 
 /** One AskUserQuestion question (claude-code-compat.md §3.2). */

@@ -47,6 +47,13 @@ const ultraplan = z.object({
   model: str.optional(),
 });
 
+const webSearch = z.object({
+  /** A SearXNG-compatible JSON search endpoint for WebSearch when the provider has no search of its own. */
+  url: str.optional(),
+});
+
+const modelLimit = z.object({ contextWindow: positiveInt.optional(), maxOutputTokens: positiveInt.optional() });
+
 const undercover = z.object({
   enabled: z.union([bool, z.literal("auto")]).optional(),
   internalHosts: z.array(str).optional(),
@@ -81,7 +88,7 @@ const managedAgents = z.object({
 const hooks = z.record(z.string(), z.array(z.record(z.string(), z.unknown())));
 
 /** Tables whose own keys are known, used to spot unknown nested keys. */
-export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan, sandbox, undercover } as const;
+export const NESTED_SCHEMAS = { permissions, memory, kairos, ultraplan, sandbox, undercover, webSearch } as const;
 
 export const FILE_SCHEMA = z.object({
   permissions: permissions.optional(),
@@ -90,6 +97,11 @@ export const FILE_SCHEMA = z.object({
   disableAllHooks: bool.optional(),
   sandbox: sandbox.optional(),
   model: str.optional(),
+  /** anthropic, openai, openrouter, ollama, lmstudio, llamacpp or vllm (checked when a run starts). */
+  provider: str.optional(),
+  /** A context window and output cap per model id, over the model table's (a local server's smaller context). */
+  modelLimits: z.record(z.string(), modelLimit).optional(),
+  webSearch: webSearch.optional(),
   maxTokens: positiveInt.optional(),
   cleanupPeriodDays: int("an integer of at least 1").min(1, { error: "must be at least 1" }).optional(),
   bashTimeoutSecs: int("a whole number of seconds").min(1, { error: "must be between 1 and 600" }).max(600, { error: "must be between 1 and 600" }).optional(),

@@ -8,7 +8,7 @@ import { FILE_SCHEMA, NESTED_SCHEMAS } from "./settings-schema.ts";
 
 /** Seed sections that are not settings.json keys, and where each of their keys lands. */
 const SEED_SECTIONS: Record<string, Record<string, KeyPath>> = {
-  api: { model: ["model"], max_tokens: ["maxTokens"] },
+  api: { model: ["model"], max_tokens: ["maxTokens"], provider: ["provider"] },
   tools: { allowed: ["permissions", "allow"], bash_timeout_secs: ["bashTimeoutSecs"] },
 };
 

@@ -10,7 +10,8 @@ import { createContextMeter } from "./agent-compact.ts";
 import { compactPolicy } from "./compact-policy.ts";
 import type { Env } from "./config-dir.ts";
 import { assistantText, type Message } from "./messages.ts";
-import { costUSD, modelInfo, resolveModel } from "./models.ts";
+import { costUSD, modelInfo } from "./models.ts";
+import { agentModel } from "./provider-select.ts";
 import type { PermissionContext } from "./permission-context.ts";
 import { createAuthorizer, type Asker } from "./permissions.ts";
 import { killAllShells } from "./background-shells.ts";
@@ -71,9 +72,9 @@ export interface SubagentOutcome {
 }
 
 /** CLAUDE_CODE_SUBAGENT_MODEL > the call's model > the type's (inherit: the parent's) > the parent's. */
-export function subagentModel(spec: Pick<SubagentSpec, "model" | "type">, parentModel: string, env: Env): string {
+export function subagentModel(spec: Pick<SubagentSpec, "model" | "type">, parent: { providerId?: string; model: string; smallModel?: string }, env: Env): string {
   const chosen = env.CLAUDE_CODE_SUBAGENT_MODEL || spec.model || (spec.type.model && spec.type.model !== "inherit" ? spec.type.model : undefined);
-  return chosen ? resolveModel(chosen, env) : parentModel;
+  return chosen ? agentModel(parent, chosen, env) : parent.model;
 }
 
 function systemPrompt(spec: SubagentSpec, parent: SubagentParent): string {
@@ -156,7 +157,7 @@ function record(log: SidechainLog | undefined, event: AgentEvent): void {
  */
 export async function runSubagent(spec: SubagentSpec, parent: SubagentParent, signal: AbortSignal, onEvent: (event: AgentEvent) => void): Promise<SubagentOutcome> {
   const started = performance.now();
-  const model = subagentModel(spec, parent.config.model, parent.env);
+  const model = subagentModel(spec, parent.config, parent.env);
   const state = childState(parent.config.session, spec.id, spec.cwd);
   const config = childConfig(spec, parent, state, model);
   const usage: AgentUsage = { inputTokens: 0, outputTokens: 0, toolUses: 0, costUsd: 0 };

@@ -39,6 +39,8 @@ export async function runTool(
     const known = [...tools.keys()].join(", ");
     return errorResult(`No such tool: ${name}. Available tools: ${known}`);
   }
+  // OpenAI-compatible servers pass a model's malformed JSON arguments through as text.
+  if (typeof rawInput === "string") return errorResult(`InputValidationError: ${name} was called with arguments that are not a JSON object: ${rawInput.slice(0, 300)}`);
   const parsed = tool.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     return errorResult(`InputValidationError: ${name} was called with invalid input:\n${describeIssues(parsed.error)}`);

@@ -38,10 +38,15 @@ describe("sub-agent tools", () => {
   test("the model: CLAUDE_CODE_SUBAGENT_MODEL, then the call's, then the type's (inherit: the parent's), then the parent's", () => {
     const type = typeFromFile(def({ model: "haiku" }));
     const inherit = typeFromFile(def({ model: "inherit" }));
-    expect(subagentModel({ type }, "parent-model", {})).toContain("haiku");
-    expect(subagentModel({ type, model: "opus" }, "parent-model", {})).toContain("opus");
-    expect(subagentModel({ type: inherit }, "parent-model", {})).toBe("parent-model");
-    expect(subagentModel({ type, model: "opus" }, "parent-model", { CLAUDE_CODE_SUBAGENT_MODEL: "claude-custom-1" })).toBe("claude-custom-1");
+    expect(subagentModel({ type }, { model: "parent-model" }, {})).toContain("haiku");
+    expect(subagentModel({ type, model: "opus" }, { model: "parent-model" }, {})).toContain("opus");
+    expect(subagentModel({ type: inherit }, { model: "parent-model" }, {})).toBe("parent-model");
+    // Elsewhere than Anthropic an alias means the session's model, or its small model for haiku.
+    const local = { providerId: "ollama", model: "qwen3:8b", smallModel: "qwen3:1.7b" };
+    expect(subagentModel({ type }, local, {})).toBe("qwen3:1.7b");
+    expect(subagentModel({ type, model: "opus" }, local, {})).toBe("qwen3:8b");
+    expect(subagentModel({ type, model: "ollama/llama3.2" }, local, {})).toBe("llama3.2");
+    expect(subagentModel({ type, model: "opus" }, { model: "parent-model" }, { CLAUDE_CODE_SUBAGENT_MODEL: "claude-custom-1" })).toBe("claude-custom-1");
   });
 });
 

@@ -36,7 +36,14 @@ test("model aliases resolve through the table and the environment", () => {
   expect(resolveModel("opus", { ANTHROPIC_DEFAULT_OPUS_MODEL: "my-opus" })).toBe("my-opus");
   expect(resolveModel("claude-custom-1", {})).toBe("claude-custom-1");
   expect(modelInfo("claude-sonnet-4-5-20250929").price.input).toBe(3);
-  expect(modelInfo("unknown-model").contextWindow).toBe(200_000);
+  expect(modelInfo("claude-unreleased-9").contextWindow).toBe(200_000);
+  // Other unknown ids get a modest window and no invented price.
+  expect(modelInfo("unknown-model")).toMatchObject({ contextWindow: 128_000, known: false, price: { input: 0 } });
+  // Servers' spellings find the table's entry: a vendor folder, a size tag, OpenRouter's dotted versions.
+  expect(modelInfo("qwen2.5-coder:7b").contextWindow).toBe(32_768);
+  expect(modelInfo("Qwen/Qwen3-Coder-30B-A3B-Instruct").contextWindow).toBe(262_144);
+  expect(modelInfo("openai/gpt-4.1-mini").maxOutputTokens).toBe(32_768);
+  expect(modelInfo("anthropic/claude-sonnet-4.5").price.input).toBe(3);
 });
 
 test("session flags: hyphenated switches never swallow the prompt; bad combinations are refused", () => {

@@ -10,6 +10,9 @@ import { multiEditTool } from "./multi-edit.ts";
 import { readTool } from "./read.ts";
 import { todoWriteTool } from "./todo-write.ts";
 import { writeTool } from "./write.ts";
+import { notebookEditTool } from "./notebook-edit.ts";
+import { webFetchTool } from "./web-fetch.ts";
+import { webSearchTool } from "./web-search.ts";
 import { createAgentTool } from "./agent.ts";
 import { sendMessageTool } from "./send-message.ts";
 import { taskOutputTool } from "./task-output.ts";
@@ -36,6 +39,9 @@ export function builtinTools(): Tool[] {
     editTool,
     multiEditTool,
     writeTool,
+    notebookEditTool,
+    webFetchTool,
+    webSearchTool,
     todoWriteTool,
     askUserQuestionTool,
     sleepTool,
