@@ -171,7 +171,7 @@ function mcpServers(ctx: Context): McpServerEntry[] {
   return servers;
 }
 
-const COMPONENTS = ["commands", "agents", "skills", join("hooks", "hooks.json"), ".mcp.json"];
+const COMPONENTS = ["commands", "agents", "skills", join("hooks", "hooks.json"), ".mcp.json", ".lsp.json"];
 
 function readManifest(root: string, manifestPath: string, warnings: LoadWarning[]): { manifest: Record<string, unknown>; locate: JsonFile["locate"] } | undefined {
   if (fileProblem(manifestPath) === "does not exist") {

@@ -9,6 +9,7 @@ import type { PermissionMode } from "./permission-modes.ts";
 import { createTaskRegistry, type TaskRegistry } from "./tasks.ts";
 import type { AgentLauncher } from "./agent-launcher.ts";
 import type { AgentEvent } from "./agent.ts";
+import type { LspService } from "./lsp-service.ts";
 
 /** What we knew about a file when the model last read or wrote it. */
 export interface FileStamp {
@@ -68,6 +69,8 @@ export interface SessionState {
   onSubagentEvent?: (event: { parentToolUseId: string; agentId: string; event: AgentEvent }) => void;
   /** False for paths a Read deny rule covers: Grep and Glob leave them out of their results. */
   canRead?: (absPath: string) => boolean;
+  /** The project's language servers (the LSP tool, and new errors appended after edits); absent when none exist. */
+  lsp?: LspService;
   /** Per-prompt file snapshots for rewind; file tools call beforeWrite when it is set. */
   fileHistory?: FileHistory;
   /** Starts the default sandbox before the first shell command (it is not started for runs without one). */

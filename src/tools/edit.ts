@@ -17,6 +17,7 @@ import {
   type Hunk,
   type TextEncoding,
 } from "../file-io.ts";
+import { withEditDiagnostics } from "../lsp-service.ts";
 import { defineTool, ToolError, type ToolContext } from "../tool.ts";
 
 export interface EditSpec {
@@ -246,7 +247,7 @@ export const editTool = defineTool({
     if (input.replace_all) text += ` (${count} replacement${count === 1 ? "" : "s"})`;
     text += fuzzyNote(outcome.applied);
     return {
-      content: text,
+      content: await withEditDiagnostics(ctx, outcome.display, text),
       structured: {
         filePath: outcome.display,
         oldString: input.old_string,

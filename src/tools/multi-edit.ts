@@ -1,6 +1,7 @@
 // MultiEdit: several Edit-style replacements in one file, applied in order, all or nothing. The actual
 // work is Edit's editFile, so the matching and safety rules are identical.
 import { z } from "zod";
+import { withEditDiagnostics } from "../lsp-service.ts";
 import { defineTool } from "../tool.ts";
 import { editFile, fuzzyNote, replacementFields } from "./edit.ts";
 
@@ -29,7 +30,7 @@ export const multiEditTool = defineTool({
     text += replaced !== n ? ` (${replaced} replacements).` : ".";
     text += fuzzyNote(outcome.applied);
     return {
-      content: text,
+      content: await withEditDiagnostics(ctx, outcome.display, text),
       structured: {
         filePath: outcome.display,
         edits: input.edits,

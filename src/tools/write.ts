@@ -12,6 +12,7 @@ import {
   restamp,
   type TextEncoding,
 } from "../file-io.ts";
+import { withEditDiagnostics } from "../lsp-service.ts";
 import { defineTool } from "../tool.ts";
 
 const DESCRIPTION = `Write a file, creating it (and any missing parent folders) or replacing its entire content.
@@ -50,10 +51,11 @@ export const writeTool = defineTool({
     const lines = input.content === "" ? 0 : input.content.replace(/\n$/, "").split("\n").length;
     const created = !target.existing;
     const unix = (s: string) => s.replace(/\r\n/g, "\n");
+    const summary = created
+      ? `Created ${target.display} (${lines} line${lines === 1 ? "" : "s"}).`
+      : `The file ${target.display} has been overwritten (${lines} line${lines === 1 ? "" : "s"}).`;
     return {
-      content: created
-        ? `Created ${target.display} (${lines} line${lines === 1 ? "" : "s"}).`
-        : `The file ${target.display} has been overwritten (${lines} line${lines === 1 ? "" : "s"}).`,
+      content: await withEditDiagnostics(ctx, target.display, summary),
       structured: {
         type: created ? "create" : "update",
         filePath: target.display,
