@@ -4,7 +4,7 @@
 import type { AgentConfig, AgentEvent } from "./agent.ts";
 import type { CompactTrigger } from "./compact.ts";
 import { anchorAfterReply, DEFAULT_TOKENS_PER_CHAR, estimateContext, fixedChars, type ContextAnchor } from "./compact-estimate.ts";
-import { newGuard, noteCompaction, noteTurn, type CompactGuard, type CompactPolicy } from "./compact-policy.ts";
+import { learnedPolicy, newGuard, noteCompaction, noteTurn, type CompactGuard, type CompactPolicy } from "./compact-policy.ts";
 import type { AssistantMessage, Message } from "./messages.ts";
 import type { Usage } from "./models.ts";
 import { overflowTokens, type FailureInfo } from "./retry.ts";
@@ -140,6 +140,9 @@ export function compactionTurn(config: AgentConfig) {
       if (failure.kind !== "prompt_too_long" || !config.compaction?.policy.auto || retriedOverflow) return { retry: false };
       retriedOverflow = true;
       const preTokens = overflowTokens(failure.message);
+      // A refusal below the window we assumed teaches the real one (local servers started with a small context).
+      const refused = preTokens ?? measure(history, config, fixedChars(config.system, tools));
+      config.compaction.policy = learnedPolicy(config.compaction.policy, refused);
       const stop = yield* compactInPlace(history, { trigger: "auto", overflow: true, ...(preTokens ? { preTokens } : {}) }, config, tools, guard, signal);
       return stop ? { retry: false, failure: stop } : { retry: true };
     },

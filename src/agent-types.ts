@@ -79,13 +79,16 @@ export function agentTypes(defs: readonly AgentDef[]): SubagentType[] {
   return [...BUILTIN_TYPES.filter((t) => !names.has(t.name)), ...files];
 }
 
+/** Tools that change nothing here but still ask permission (per domain): read-only agents may look things up. */
+const LOOKUP_TOOLS: ReadonlySet<string> = new Set(["WebFetch", "WebSearch"]);
+
 /** The parent's tools a sub-agent of this type gets: never one the parent does not have. */
 export function toolsFor(type: SubagentType, parentTools: readonly Tool[]): Tool[] {
   const wanted = type.tools ? new Set(type.tools) : undefined;
   const barred = new Set(type.disallowedTools ?? []);
   return parentTools.filter((tool) => {
     if (ORCHESTRATION_TOOLS.has(tool.name) || barred.has(tool.name)) return false;
-    if (type.readOnly && !tool.readOnly) return false;
+    if (type.readOnly && !tool.readOnly && !LOOKUP_TOOLS.has(tool.name)) return false;
     return wanted === undefined || wanted.has(tool.name);
   });
 }

@@ -42,6 +42,18 @@ export function compactPolicy(model: { contextWindow: number }, maxTokens: numbe
 }
 
 /**
+ * The server refused a prompt of `refusedTokens` as too long, below the window we assumed: it runs
+ * with less context than the model was trained for (a local server's n_ctx). The rest of the session
+ * works against what was refused, scaled down, so compaction keeps little enough to fit.
+ */
+export function learnedPolicy(policy: CompactPolicy, refusedTokens: number): CompactPolicy {
+  if (refusedTokens >= policy.window) return policy;
+  const window = Math.max(1_024, Math.floor(refusedTokens * 0.9));
+  const threshold = Math.floor(policy.threshold * (window / policy.window));
+  return { ...policy, window, threshold, keepRecentTokens: Math.min(policy.keepRecentTokens, Math.floor(threshold * 0.15)) };
+}
+
+/**
  * Counts compactions since the last user turn. A compaction that comes within `REFILL_TURNS` model turns
  * of the previous one means the context refills as fast as it is freed; three of those in a row stop
  * the run. Compactions with real work between them are the normal life of a long task.

@@ -371,7 +371,7 @@ export function smallModelFor(choice: ProviderChoice, env: Env, model: string): 
   return choice.profile?.smallModel ?? model;
 }
 
-function createProvider(choice: ProviderChoice, credentials: Credentials, options: Pick<RunOptions, "betas">, env: Env, model: string, modelFetch: typeof fetch | undefined): Provider {
+function createProvider(choice: ProviderChoice, credentials: Credentials, options: Pick<RunOptions, "betas" | "replay">, env: Env, model: string, modelFetch: typeof fetch | undefined): Provider {
   const idleTimeoutMs = envNumber(env, "HONE_STREAM_IDLE_TIMEOUT_MS") ?? 120_000;
   const requestTimeoutMs = envNumber(env, "API_TIMEOUT_MS") ?? 600_000;
   const userAgent = `hone/${VERSION}`;
@@ -387,8 +387,10 @@ function createProvider(choice: ProviderChoice, credentials: Credentials, option
       ...(modelFetch ? { fetch: modelFetch } : {}),
     });
   }
+  // A replayed run has no key and needs none; the SDK refuses to start without some credential.
+  const replaying = options.replay !== undefined && credentials.source === "none";
   return createAnthropicProvider({
-    apiKey: credentials.apiKey,
+    apiKey: replaying ? "replay" : credentials.apiKey,
     authToken: credentials.authToken,
     baseURL: env.ANTHROPIC_BASE_URL || undefined,
     caching: cachingEnabled(model, env),

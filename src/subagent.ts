@@ -96,6 +96,9 @@ function childState(parent: SessionState, id: string, cwd: string): SessionState
     ...(parent.sandbox ? { sandbox: parent.sandbox } : {}),
     ...(parent.prepareSandbox ? { prepareSandbox: parent.prepareSandbox } : {}),
     ...(parent.canRead ? { canRead: parent.canRead } : {}),
+    // Side services follow the session's provider: WebFetch's answers, web search.
+    ...(parent.smallModel ? { smallModel: parent.smallModel } : {}),
+    ...(parent.webSearch ? { webSearch: parent.webSearch } : {}),
   };
 }
 

@@ -19,6 +19,9 @@ describe("sub-agent tools", () => {
     expect(names(toolsFor(general!, PARENT))).toEqual(["Bash", "Read", "Grep", "Write", "mcp__db__query"]);
     expect(names(toolsFor(explore!, PARENT))).toEqual(["Read", "Grep", "mcp__db__query"]);
     expect(names(toolsFor(plan!, PARENT))).toEqual(["Read", "Grep", "mcp__db__query"]);
+    // Looking things up on the web changes nothing here: read-only agents keep WebFetch and WebSearch.
+    const withWeb = [...PARENT, tool("WebFetch", false), tool("WebSearch", false)];
+    expect(names(toolsFor(explore!, withWeb))).toEqual(["Read", "Grep", "mcp__db__query", "WebFetch", "WebSearch"]);
   });
 
   test("an agent file's tools (rule texts allowed) and disallowedTools narrow the parent's set, never widen it", () => {
