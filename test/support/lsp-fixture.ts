@@ -2,9 +2,11 @@
 // repository's node_modules. The server needs a tsserver: the project's node_modules/typescript points at
 // typescript-tsserver (typescript@6, which ships lib/tsserver.js; the repository's own typescript is the
 // native v7 without it). node_modules/.bin holds the server, so hone's built-in lookup finds it there.
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+// The server runs under node (v20 here, though its engines field asks for 22: it works) or else bun.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findOnPath } from "../../src/paths.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const TS_LANGUAGE_SERVER = join(REPO_ROOT, "node_modules", ".bin", "typescript-language-server");
@@ -33,7 +35,15 @@ export function writeTsProject(root: string): void {
   put("src/a.ts", A_TS);
   mkdirSync(join(root, "node_modules", ".bin"), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules", "typescript-tsserver"), join(root, "node_modules", "typescript"));
-  symlinkSync(TS_LANGUAGE_SERVER, join(root, "node_modules", ".bin", "typescript-language-server"));
+  const bin = join(root, "node_modules", ".bin", "typescript-language-server");
+  if (findOnPath(["node"], process.env.PATH ?? "")) {
+    symlinkSync(TS_LANGUAGE_SERVER, bin);
+    return;
+  }
+  // Without node (its #! line needs it), the server runs under bun, which serves it as well.
+  const cli = join(REPO_ROOT, "node_modules", "typescript-language-server", "lib", "cli.mjs");
+  writeFileSync(bin, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} "$@"\n`);
+  chmodSync(bin, 0o755);
 }
 
 /** Pids of processes working in `dir` (language servers run with the project as their cwd); Linux only. */
