@@ -51,22 +51,25 @@ function executableNames(bin: string): string[] {
   return process.platform === "win32" ? [`${bin}.cmd`, `${bin}.exe`, bin] : [bin];
 }
 
-function locate(bin: string, root: string, env: Env): string | undefined {
-  const local = executableNames(bin).map((name) => join(root, "node_modules", ".bin", name)).find(isExecutableFile);
+function locate(bin: string, root: string | undefined, env: Env): string | undefined {
+  const local = root === undefined ? undefined : executableNames(bin).map((name) => join(root, "node_modules", ".bin", name)).find(isExecutableFile);
   return local ?? findOnPath(executableNames(bin), env.PATH ?? "");
 }
 
 const cache = new Map<string, LspServerConfig[]>();
 
-/** The built-in servers installed here, as configs (source "built-in"); memoised per root and PATH. */
-export function detectBuiltinServers(root: string, env: Env): LspServerConfig[] {
-  const key = `${root}\0${env.PATH ?? ""}`;
+/**
+ * The built-in servers installed here, as configs (source "built-in"); memoised per root and PATH.
+ * `projectBins` false skips the project's node_modules/.bin: an untrusted folder's programs are not run.
+ */
+export function detectBuiltinServers(root: string, env: Env, projectBins = true): LspServerConfig[] {
+  const key = `${projectBins ? root : ""}\0${env.PATH ?? ""}`;
   const held = cache.get(key);
   if (held) return held;
   const found: LspServerConfig[] = [];
   for (const server of BUILTIN_SERVERS) {
     for (const candidate of server.candidates) {
-      const command = locate(candidate.bin, root, env);
+      const command = locate(candidate.bin, projectBins ? root : undefined, env);
       if (command === undefined) continue;
       const config: LspServerConfig = { name: server.name, command, args: candidate.args, extensionToLanguage: { ...server.extensionToLanguage }, env: {}, source: "built-in" };
       if (server.initializationOptions !== undefined) config.initializationOptions = server.initializationOptions;
@@ -94,9 +97,11 @@ export interface LspAvailabilityInputs {
   root: string;
   configs: readonly LspServerConfig[];
   env: Env;
+  /** False for an untrusted folder: its node_modules/.bin is not looked in. */
+  trusted?: boolean;
 }
 
 /** Cheap: true when some server is configured or a well-known one is installed (decides whether LSP is offered). */
 export function lspAvailable(inputs: LspAvailabilityInputs): boolean {
-  return inputs.configs.length > 0 || detectBuiltinServers(inputs.root, inputs.env).length > 0;
+  return inputs.configs.length > 0 || detectBuiltinServers(inputs.root, inputs.env, inputs.trusted !== false).length > 0;
 }

@@ -36,6 +36,8 @@ export interface LspServiceOptions {
   onWarning?: (message: string) => void;
   /** False: only configured servers, no PATH lookup. */
   detect?: boolean;
+  /** False for an untrusted folder: well-known servers in its node_modules/.bin are not used. */
+  trusted?: boolean;
   timeouts?: Partial<ClientTimeouts>;
   diagnostics?: Partial<DiagnosticsTiming>;
 }
@@ -72,7 +74,7 @@ class Service implements LspService {
   constructor(private readonly options: LspServiceOptions) {
     // Servers report real paths; the root must be one too for paths to show relative to it.
     this.root = realPathOr(options.root);
-    const builtins = options.detect === false ? [] : detectBuiltinServers(this.root, options.env);
+    const builtins = options.detect === false ? [] : detectBuiltinServers(this.root, options.env, options.trusted !== false);
     this.configs = [...options.configs, ...builtins];
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.timing = { ...DEFAULT_DIAGNOSTICS_TIMING, ...options.diagnostics };

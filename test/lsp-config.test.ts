@@ -93,7 +93,7 @@ describe("LSP server configuration", () => {
 });
 
 describe("built-in servers", () => {
-  test("found in node_modules/.bin or on PATH by stat alone; configured servers win for their extensions", () => {
+  test("found in node_modules/.bin (trusted folders only) or on PATH by stat alone; configured servers win for their extensions", () => {
     const f = fixture("lsp");
     const bin = join(f.root, "bin");
     mkdirSync(bin, { recursive: true });
@@ -111,6 +111,7 @@ describe("built-in servers", () => {
       ["python", join(bin, "pylsp"), []],
     ]);
     expect(lspAvailable({ root: f.project, configs: [], env: { PATH: bin } })).toBe(true);
+    expect(detectBuiltinServers(f.project, { PATH: bin }, false).map((c) => c.name)).toEqual(["python"]);
     expect(lspAvailable({ root: f.root, configs: [], env: { PATH: join(f.root, "none") } })).toBe(false);
     const configured = { name: "mine", ...ts, env: {}, source: "x" };
     expect(lspAvailable({ root: f.root, configs: [configured], env: { PATH: "" } })).toBe(true);
