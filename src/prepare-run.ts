@@ -3,6 +3,8 @@
 // sandbox, file history and the run setup. Errors surface as typed exceptions; app.ts turns them into
 // messages and exit codes.
 import type { Tool } from "./tool.ts";
+import type { PluginDef } from "./extension-types.ts";
+import { formatWarning } from "./extensions.ts";
 import { undercoverConfig } from "./undercover-config.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { loadMemoryIndex, memoryDir } from "./memory-dir.ts";
@@ -190,6 +192,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
   });
   let stopSandbox = async (): Promise<void> => undefined;
   let settleModelIO = async (): Promise<void> => undefined;
+  let stopLsp = async (): Promise<void> => undefined;
   let extensions: ExtensionSetup | undefined;
   try {
     for (const warning of session.warnings) log.warn(warning);
@@ -197,6 +200,8 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const settings = runSettings(loaded, renderInstructions(instructions.files));
     const directories = [...(settings.directories ?? []), ...options.addDirs.map((d) => resolve(cwd, d))];
     extensions = await setupExtensions({ options, cwd, env, trusted, settings: loaded.settings, directories, log });
+    const lsp = await languageServers(cwd, env, extensions.plugins, trusted, log);
+    stopLsp = async () => lsp?.service.close();
     const style = resolveOutputStyle(loaded.settings.outputStyle, { cwd, env, plugins: extensions.plugins });
     for (const warning of style.warnings) log.warn(warning);
     let mode = (): string => "default";
@@ -226,7 +231,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
         ...(memoryIndex.text ? { memoryIndex: memoryIndex.text } : {}),
         notify: (text) => writeErr(`hone: ${text}`),
         ...(host.ask ? { ask: host.ask } : {}),
-        extraTools: [...loadedExtensions.tools(() => invocation), ...(host.extraTools ?? [])],
+        extraTools: [...loadedExtensions.tools(() => invocation), ...(lsp ? [lsp.tool] : []), ...(host.extraTools ?? [])],
         agentDefs: loadedExtensions.agents,
         longLived,
         promptSections: loadedExtensions.promptSections,
@@ -251,6 +256,7 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const effort = options.effort ?? loaded.settings.effortLevel;
     if (effort) setup.agent.effort = effort;
     const state = setup.agent.session;
+    if (lsp) state.lsp = lsp.service;
     if (sandbox.instance) state.sandbox = sandbox.instance;
     const start = sandbox.start;
     if (start) {
@@ -271,11 +277,11 @@ export async function prepareRun(options: RunOptions, writeErr: (line: string) =
     const opened = extensions;
     const close = async (): Promise<void> => {
       scheduler?.stop();
-      await Promise.all([stopSandbox(), opened.close(), settleModelIO()]);
+      await Promise.all([stopSandbox(), opened.close(), settleModelIO(), stopLsp()]);
     };
     return { session, setup, ...(hooks ? { hooks } : {}), extensions, invocation, close, settings: loaded.settings, settingsFiles: loaded.files, styles: { current: style.style, all: style.styles } };
   } catch (error) {
-    await Promise.all([stopSandbox(), extensions?.close()]);
+    await Promise.all([stopSandbox(), extensions?.close(), stopLsp()]);
     session.close();
     throw error;
   }
@@ -326,4 +332,18 @@ async function withServerModel(options: RunOptions, build: (options: RunOptions)
     if (models.length === 0) throw new UsageError(`${label} at ${choice.baseURL} serves no models yet: load or pull one, then name it with --model`);
     throw new UsageError(`${label} serves several models; name one with --model: ${models.slice(0, 20).join(", ")}`);
   }
+}
+
+/**
+ * Language servers for the LSP tool and post-edit errors: configured (.lsp.json, plugins) or found on
+ * PATH for the project's file types. The service and tool load only when some server is there; a
+ * server itself starts on first use. An untrusted folder's own servers are not run.
+ */
+async function languageServers(cwd: string, env: NodeJS.ProcessEnv, plugins: PluginDef[], trusted: boolean, log: Logger) {
+  const [{ loadLspConfigs }, { lspAvailable }] = await Promise.all([import("./lsp-config.ts"), import("./lsp-detect.ts")]);
+  const { configs, warnings } = loadLspConfigs({ root: cwd, env, plugins, includeProject: trusted });
+  for (const warning of warnings) log.warn(formatWarning(warning));
+  if (!lspAvailable({ root: cwd, configs, env, trusted })) return undefined;
+  const [{ createLspService }, { lspTool }] = await Promise.all([import("./lsp-service.ts"), import("./tools/lsp.ts")]);
+  return { service: createLspService({ root: cwd, configs, env, trusted, onWarning: (m) => log.warn(m) }), tool: lspTool as Tool };
 }

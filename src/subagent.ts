@@ -99,6 +99,7 @@ function childState(parent: SessionState, id: string, cwd: string): SessionState
     // Side services follow the session's provider: WebFetch's answers, web search.
     ...(parent.smallModel ? { smallModel: parent.smallModel } : {}),
     ...(parent.webSearch ? { webSearch: parent.webSearch } : {}),
+    ...(parent.lsp ? { lsp: parent.lsp } : {}),
   };
 }
 
