@@ -3,7 +3,7 @@
 // the final message into hone's vendor-neutral shape.
 import Anthropic from "@anthropic-ai/sdk";
 import { userBlocks, type AssistantBlock, type AssistantMessage, type Message, type TextBlock } from "./messages.ts";
-import { StreamIdleError, type ModelRequest, type Provider, type ProviderEvent } from "./provider.ts";
+import { watchStream, type ModelRequest, type Provider, type ProviderEvent } from "./provider.ts";
 import type { ToolSchema } from "./tool.ts";
 import type { WebSearchHit, WebSearchRequest } from "./session-state.ts";
 
@@ -158,46 +158,24 @@ export function createAnthropicProvider(config: AnthropicConfig): Provider {
   });
 
   async function* stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent, AssistantMessage> {
-    const local = new AbortController();
-    const forward = () => local.abort(signal.reason);
-    signal.addEventListener("abort", forward, { once: true });
-    let idle = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        idle = true;
-        local.abort();
-      }, config.idleTimeoutMs);
-    };
+    const watch = watchStream(signal, config.idleTimeoutMs);
     try {
-      const body = buildRequestBody(request, config.caching);
-      const response = client.messages.stream(body, { signal: local.signal });
-      arm();
-      try {
-        let slice = performance.now();
-        for await (const event of response) {
-          arm();
-          // Chunks already buffered are read without going back to the event loop: hand it a turn now and
-          // then, so timers (the terminal's frames) and key presses are not held up by a fast stream.
-          if (performance.now() - slice > 4) {
-            await new Promise<void>((resolve) => setTimeout(resolve, 0));
-            slice = performance.now();
-          }
-          // The SDK fills message_start's message in place as the stream goes on; the raw event had no content yet.
-          yield { type: "raw", event: event.type === "message_start" ? { ...event, message: { ...event.message, content: [] } } : event };
-          if (event.type !== "content_block_delta") continue;
-          if (event.delta.type === "text_delta") yield { type: "text_delta", text: event.delta.text };
-          else if (event.delta.type === "thinking_delta") yield { type: "thinking_delta", text: event.delta.thinking };
-        }
-        return toAssistantMessage(await response.finalMessage());
-      } catch (error) {
-        if (idle && !signal.aborted) throw new StreamIdleError(`No data from the API for ${config.idleTimeoutMs} ms`);
-        throw error;
+      const response = client.messages.stream(buildRequestBody(request, config.caching), { signal: watch.signal });
+      watch.arm();
+      for await (const event of response) {
+        watch.arm();
+        await watch.breathe();
+        // The SDK fills message_start's message in place as the stream goes on; the raw event had no content yet.
+        yield { type: "raw", event: event.type === "message_start" ? { ...event, message: { ...event.message, content: [] } } : event };
+        if (event.type !== "content_block_delta") continue;
+        if (event.delta.type === "text_delta") yield { type: "text_delta", text: event.delta.text };
+        else if (event.delta.type === "thinking_delta") yield { type: "thinking_delta", text: event.delta.thinking };
       }
+      return toAssistantMessage(await response.finalMessage());
+    } catch (error) {
+      throw watch.failure(error, "the API");
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", forward);
+      watch.dispose();
     }
   }
 

@@ -5,7 +5,7 @@
 import type { AssistantMessage } from "./messages.ts";
 import { buildChatRequest } from "./openai-request.ts";
 import { createStreamFold, estimateTokens, type ChatChunk } from "./openai-stream.ts";
-import { ProviderHttpError, StreamIdleError, type ModelRequest, type Provider, type ProviderEvent } from "./provider.ts";
+import { ProviderHttpError, watchStream, type ModelRequest, type Provider, type ProviderEvent } from "./provider.ts";
 import type { ProviderProfile } from "./provider-profiles.ts";
 import { isContextOverflow } from "./retry.ts";
 import { randomHex } from "./random-id.ts";
@@ -62,41 +62,23 @@ export function createOpenAIProvider(config: OpenAIConfig): Provider {
 
   async function* stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent, AssistantMessage> {
     const { sdk, client: api } = await client();
-    const local = new AbortController();
-    const forward = () => local.abort(signal.reason);
-    signal.addEventListener("abort", forward, { once: true });
-    let idle = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        idle = true;
-        local.abort();
-      }, config.idleTimeoutMs);
-    };
+    const watch = watchStream(signal, config.idleTimeoutMs);
     const body = buildChatRequest(request, config.profile.quirks);
     const fold = createStreamFold(request.model, () => `chatcmpl-${randomHex(12)}`);
     try {
-      arm();
-      const chunks = await api.chat.completions.create(body as never, { signal: local.signal });
-      let slice = performance.now();
+      watch.arm();
+      const chunks = await api.chat.completions.create(body as never, { signal: watch.signal });
       for await (const chunk of chunks as unknown as AsyncIterable<ChatChunk>) {
-        arm();
-        // Hand the event loop a turn now and then, as the Anthropic provider does, so the terminal keeps drawing.
-        if (performance.now() - slice > 4) {
-          await new Promise<void>((resolve) => setTimeout(resolve, 0));
-          slice = performance.now();
-        }
+        watch.arm();
+        await watch.breathe();
         yield { type: "raw", event: chunk };
         for (const event of fold.add(chunk)) yield event;
       }
       return fold.finish(() => estimateTokens(JSON.stringify(body.messages).length + JSON.stringify(body.tools ?? []).length));
     } catch (error) {
-      if (idle && !signal.aborted) throw new StreamIdleError(`No data from ${config.profile.label} for ${config.idleTimeoutMs} ms`);
-      throw normaliseError(error, sdk, config.profile);
+      throw normaliseError(watch.failure(error, config.profile.label), sdk, config.profile);
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", forward);
+      watch.dispose();
     }
   }
 

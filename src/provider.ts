@@ -53,3 +53,42 @@ export class ProviderHttpError extends Error {
 export class StreamIdleError extends Error {
   override name = "StreamIdleError";
 }
+
+/**
+ * What both providers do around a stream: their own abort signal following the caller's, a timer that
+ * aborts a stream silent for `idleMs` (so it can be retried), and a turn handed to the event loop now
+ * and then, since buffered chunks are read without one and would hold up the terminal's frames and keys.
+ */
+export function watchStream(signal: AbortSignal, idleMs: number) {
+  const local = new AbortController();
+  const forward = () => local.abort(signal.reason);
+  signal.addEventListener("abort", forward, { once: true });
+  let idle = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let slice = performance.now();
+  return {
+    signal: local.signal,
+    /** Restarts the idle timer: call when the request starts and at each chunk. */
+    arm(): void {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        local.abort();
+      }, idleMs);
+    },
+    /** Resolves at once, or after one turn of the event loop when the stream has held it for a while. */
+    async breathe(): Promise<void> {
+      if (performance.now() - slice <= 4) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      slice = performance.now();
+    },
+    /** The error to throw for a failure: a StreamIdleError when the idle timer caused it. */
+    failure(error: unknown, what: string): unknown {
+      return idle && !signal.aborted ? new StreamIdleError(`No data from ${what} for ${idleMs} ms`) : error;
+    },
+    dispose(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", forward);
+    },
+  };
+}

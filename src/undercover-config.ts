@@ -154,7 +154,8 @@ export function normalizeModelId(id: string): string {
     .replace(/\./g, "-");
 }
 
-const KNOWN_IDS = new Set([...MODELS.map((m) => m.id), ...EARLIER_RELEASES].map(normalizeModelId));
+// Only Claude ids: the table also holds other vendors' models (gpt-5 would read as "Claude 5").
+const KNOWN_IDS = new Set([...MODELS.map((m) => m.id).filter((id) => id.startsWith("claude-")), ...EARLIER_RELEASES].map(normalizeModelId));
 
 /** Whether a `claude-...` id names a model that is not public (neither in the table nor an earlier release). */
 export function isUnreleasedModelId(id: string): boolean {

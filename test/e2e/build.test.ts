@@ -28,5 +28,5 @@ test("the binary does not read a .env file or bunfig.toml from the directory it 
   await Bun.write(join(dir, "bunfig.toml"), 'preload = ["./nope.ts"]\n');
   const run = await runHone(["-p", "hi"], { cwd: dir, env: { ANTHROPIC_API_KEY: undefined } });
   expect(run.code).toBe(1);
-  expect(run.stderr).toContain("needs an Anthropic API key");
+  expect(run.stderr).toContain("No Anthropic API key is set");
 });

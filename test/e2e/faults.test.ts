@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { reply, startMockApi, text, toolUse, type MockApi } from "../support/mock-api.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
+import { faultTaskSteps } from "../support/fault-task.ts";
 
 let api: MockApi | undefined;
 afterEach(async () => {
@@ -21,19 +22,7 @@ test("a write/run/read/edit/run task survives 429, 529, 500, a cut stream and a 
   const dir = tempProject();
   const script = join(dir, "greet.sh");
   api = await startMockApi({
-    steps: [
-      { fault: "rate_limit", retryAfter: 1 },
-      reply(text("Writing the script."), toolUse("Write", { file_path: script, content: 'echo "hello $1"\n' })),
-      { fault: "overloaded" },
-      reply(toolUse("Bash", { command: "sh greet.sh world > out.txt", description: "Run the script" })),
-      { fault: "server_error" },
-      reply(toolUse("Read", { file_path: join(dir, "out.txt") })),
-      { fault: "cut", partialText: "Now I edit the gree" },
-      reply(text("Now I edit the greeting."), toolUse("Edit", { file_path: script, old_string: "hello", new_string: "goodbye" })),
-      { fault: "hang" },
-      reply(toolUse("Bash", { command: "sh greet.sh world >> out.txt" })),
-      reply(text("Done: greet.sh now says goodbye.")),
-    ],
+    steps: faultTaskSteps(dir),
   });
   const started = Date.now();
   const run = await runHone(

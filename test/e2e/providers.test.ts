@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { reply, text, thinking, toolUse } from "../support/mock-api.ts";
 import { startMockOpenAI, type ChatBody, type MockOpenAI, type OpenAIQuirks } from "../support/mock-openai.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
+import { faultTaskSteps } from "../support/fault-task.ts";
 
 let api: MockOpenAI | undefined;
 afterEach(async () => {
@@ -28,19 +29,7 @@ test("hone -p finishes the fault-injected write/run/read/edit/run task through a
   api = await startMockOpenAI({
     apiKey: "sk-openai-test",
     quirks: { requireMaxCompletionTokens: true, argumentPiece: 5 },
-    steps: [
-      { fault: "rate_limit", retryAfter: 1 },
-      reply(text("Writing the script."), toolUse("Write", { file_path: script, content: 'echo "hello $1"\n' })),
-      { fault: "overloaded" },
-      reply(toolUse("Bash", { command: "sh greet.sh world > out.txt", description: "Run the script" })),
-      { fault: "server_error" },
-      reply(toolUse("Read", { file_path: join(dir, "out.txt") })),
-      { fault: "cut", partialText: "Now I edit the gree" },
-      reply(text("Now I edit the greeting."), toolUse("Edit", { file_path: script, old_string: "hello", new_string: "goodbye" })),
-      { fault: "hang" },
-      reply(toolUse("Bash", { command: "sh greet.sh world >> out.txt" })),
-      reply(text("Done: greet.sh now says goodbye.")),
-    ],
+    steps: faultTaskSteps(dir),
   });
   const run = await runHone(
     ["-p", "make a greeting script", "--model", "openai/gpt-4.1-mini", "--output-format", "stream-json", "--verbose", "--allowedTools", "Write,Edit,Bash"],
@@ -138,7 +127,7 @@ test("model windows: the table for known local models, the provider's fallback f
   expect((await window("qwen2.5-coder:7b")).contextWindow).toBe(32_768);
   expect((await window("llama3.1:8b")).contextWindow).toBe(131_072);
   expect(await window("my-finetune:latest")).toMatchObject({ contextWindow: 32_768, maxOutputTokens: 8_192 });
-  expect((await window("llama3.1:8b", { HONE_CONTEXT_WINDOW: "8192" })).contextWindow).toBe(8_192);
+  expect((await window("llama3.1:8b", { HONE_CONTEXT_WINDOW: "16384" })).contextWindow).toBe(16_384);
   const settings = JSON.stringify({ modelLimits: { "llama3.1:8b": { contextWindow: 16_384, maxOutputTokens: 2_048 } } });
   expect(await window("llama3.1:8b", {}, ["--settings", settings])).toMatchObject({ contextWindow: 16_384, maxOutputTokens: 2_048 });
 }, 60_000);
