@@ -198,7 +198,8 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
   const model = choice.model;
   const info = modelLimits(choice, env, inputs.settings?.modelLimits);
   const credentials = credentialsFromEnv(env);
-  const provider = createProvider(choice, credentials, options, env, model, inputs.modelFetch);
+  const small = smallModelFor(choice, env, model);
+  const provider = createProvider(choice, credentials, options, env, small, inputs.modelFetch);
   const search = provider.webSearch ?? inputs.searchBackend;
   const mode = chooseMode(options, inputs);
   // ExitPlanMode only means something to a run that starts in plan mode; others are not sent its schema.
@@ -286,7 +287,7 @@ export function buildRunSetup(options: RunOptions, inputs: RunInputs): RunSetup 
     compaction,
     ...(options.fallbackModels.length > 0 ? { fallbackModels: options.fallbackModels.map((m) => resolveModelFor(choice.id, m, env, model, choice.profile?.smallModel)) } : {}),
     providerId: choice.id,
-    smallModel: smallModelFor(choice, env, model),
+    smallModel: small,
   };
   attachSmallModel(agent);
   if (search) session.webSearch = search;
@@ -371,7 +372,8 @@ export function smallModelFor(choice: ProviderChoice, env: Env, model: string): 
   return choice.profile?.smallModel ?? model;
 }
 
-function createProvider(choice: ProviderChoice, credentials: Credentials, options: Pick<RunOptions, "betas" | "replay">, env: Env, model: string, modelFetch: typeof fetch | undefined): Provider {
+/** `small` runs the Anthropic provider's server-side web search. */
+function createProvider(choice: ProviderChoice, credentials: Credentials, options: Pick<RunOptions, "betas" | "replay">, env: Env, small: string, modelFetch: typeof fetch | undefined): Provider {
   const idleTimeoutMs = envNumber(env, "HONE_STREAM_IDLE_TIMEOUT_MS") ?? 120_000;
   const requestTimeoutMs = envNumber(env, "API_TIMEOUT_MS") ?? 600_000;
   const userAgent = `hone/${VERSION}`;
@@ -393,13 +395,13 @@ function createProvider(choice: ProviderChoice, credentials: Credentials, option
     apiKey: replaying ? "replay" : credentials.apiKey,
     authToken: credentials.authToken,
     baseURL: env.ANTHROPIC_BASE_URL || undefined,
-    caching: cachingEnabled(model, env),
+    caching: cachingEnabled(choice.model, env),
     idleTimeoutMs,
     requestTimeoutMs,
     headers: { ...parseCustomHeaders(env.ANTHROPIC_CUSTOM_HEADERS), ...(options.betas.length > 0 ? { "anthropic-beta": options.betas.join(",") } : {}) },
     userAgent,
     ...(modelFetch ? { fetch: modelFetch } : {}),
-    searchModel: smallModelFor(choice, env, model),
+    searchModel: small,
   });
 }
 
@@ -410,15 +412,20 @@ function createProvider(choice: ProviderChoice, credentials: Credentials, option
 export function switchProvider(setup: RunSetup, choice: ProviderChoice, env: Env, modelFetch?: typeof fetch): void {
   const { agent } = setup;
   const info = modelLimits(choice, env);
-  agent.provider = createProvider(choice, setup.credentials, { betas: [] }, env, choice.model, modelFetch);
+  const previous = agent.provider;
+  agent.smallModel = smallModelFor(choice, env, choice.model);
+  agent.provider = createProvider(choice, setup.credentials, { betas: [] }, env, agent.smallModel, modelFetch);
   agent.model = choice.model;
   agent.providerId = choice.id;
-  agent.smallModel = smallModelFor(choice, env, choice.model);
   agent.maxTokens = Math.min(agent.maxTokens, info.maxOutputTokens);
   agent.thinking = undefined;
   if (agent.compaction) agent.compaction.policy = compactPolicy(info, agent.maxTokens, env);
-  attachSmallModel(agent);
-  if (!agent.provider.webSearch && choice.id !== "anthropic") delete agent.session.webSearch;
+  // session.smallModel reads the agent's provider and small model at each call: nothing to re-attach.
+  // Search that was the old provider's own goes with it; a configured backend (SearXNG) stays.
+  if (agent.session.webSearch === previous.webSearch) {
+    if (agent.provider.webSearch) agent.session.webSearch = agent.provider.webSearch;
+    else delete agent.session.webSearch;
+  }
   setup.provider = choice;
   delete setup.missingKey;
 }
