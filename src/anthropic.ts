@@ -5,6 +5,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { userBlocks, type AssistantBlock, type AssistantMessage, type Message, type TextBlock } from "./messages.ts";
 import { watchStream, type ModelRequest, type Provider, type ProviderEvent } from "./provider.ts";
 import type { ToolSchema } from "./tool.ts";
+import { resolveModel } from "./models.ts";
 import type { WebSearchHit, WebSearchRequest } from "./session-state.ts";
 
 export interface AnthropicConfig {
@@ -179,6 +180,6 @@ export function createAnthropicProvider(config: AnthropicConfig): Provider {
     }
   }
 
-  const webSearch = async (request: WebSearchRequest, signal: AbortSignal): Promise<WebSearchHit[]> => (await import("./web-search-anthropic.ts")).anthropicWebSearch(client, config.searchModel ?? "claude-haiku-4-5", request, signal);
+  const webSearch = async (request: WebSearchRequest, signal: AbortSignal): Promise<WebSearchHit[]> => (await import("./web-search-anthropic.ts")).anthropicWebSearch(client, config.searchModel ?? resolveModel("haiku"), request, signal);
   return { name: "anthropic", stream, webSearch };
 }

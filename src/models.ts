@@ -44,7 +44,8 @@ export const MODELS: readonly ModelInfo[] = [
   { id: "o3", contextWindow: 200_000, maxOutputTokens: 100_000, thinking: "none", price: openaiPriced(2, 8) },
   { id: "o4-mini", contextWindow: 200_000, maxOutputTokens: 100_000, thinking: "none", price: openaiPriced(1.1, 4.4) },
   // Open-weight families served by Ollama, LM Studio, llama.cpp and vLLM (matched without their size tag).
-  // These are the models' trained windows; a local server may be started with less (see --context-window).
+  // These are the models' trained windows; a local server may be started with less (the modelLimits
+  // setting or HONE_CONTEXT_WINDOW say so, and an overflow refusal teaches it during a session).
   { id: "gpt-oss", contextWindow: 131_072, maxOutputTokens: 32_768, thinking: "none", price: FREE },
   { id: "qwen3-coder", contextWindow: 262_144, maxOutputTokens: 65_536, thinking: "none", price: FREE },
   { id: "qwen3", contextWindow: 40_960, maxOutputTokens: 16_384, thinking: "none", price: FREE },

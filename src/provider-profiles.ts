@@ -99,7 +99,8 @@ export const PROVIDERS: Record<Exclude<ProviderId, "anthropic">, ProviderProfile
     keyRequired: false,
     fallbackLimits: LOCAL_LIMITS,
     headers: {},
-    quirks: { ...OPENAI_LIKE, overflow: [/exceeds the available context size/i, /n_ctx/i] },
+    // Its "exceeds the available context size" is among retry.ts's common wordings already.
+    quirks: { ...OPENAI_LIKE, overflow: [/n_ctx/i] },
   },
   vllm: {
     id: "vllm",
@@ -110,7 +111,8 @@ export const PROVIDERS: Record<Exclude<ProviderId, "anthropic">, ProviderProfile
     keyRequired: false,
     fallbackLimits: LOCAL_LIMITS,
     headers: {},
-    quirks: { ...OPENAI_LIKE, overflow: [/maximum context length is \d+ tokens/i, /longer than the maximum model length/i] },
+    // Its "maximum context length is N tokens" is among retry.ts's common wordings already.
+    quirks: { ...OPENAI_LIKE, overflow: [/longer than the maximum model length/i] },
   },
 };
 
