@@ -1,11 +1,10 @@
 // The core promise: a multi-tool task completes through every transient fault the API can throw at it,
 // with the files on disk exactly as expected and no output printed twice.
 import { afterEach, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { reply, startMockApi, text, toolUse, type MockApi } from "../support/mock-api.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
-import { faultTaskSteps } from "../support/fault-task.ts";
+import { expectFaultTaskFiles, faultTaskSteps } from "../support/fault-task.ts";
 
 let api: MockApi | undefined;
 afterEach(async () => {
@@ -20,7 +19,6 @@ function toolResults(body: { messages?: Array<{ role: string; content: unknown }
 
 test("a write/run/read/edit/run task survives 429, 529, 500, a cut stream and a hang", async () => {
   const dir = tempProject();
-  const script = join(dir, "greet.sh");
   api = await startMockApi({
     steps: faultTaskSteps(dir),
   });
@@ -31,8 +29,7 @@ test("a write/run/read/edit/run task survives 429, 529, 500, a cut stream and a 
   );
   expect(run.stderr).not.toContain("Error");
   expect(run.code).toBe(0);
-  expect(readFileSync(script, "utf8")).toBe('echo "goodbye $1"\n');
-  expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("hello world\ngoodbye world\n");
+  expectFaultTaskFiles(dir);
   expect(api.requests).toHaveLength(11);
   expect(api.remaining()).toBe(0);
   // The 429 asked for one second; it was honoured.

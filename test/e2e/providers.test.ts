@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { reply, text, thinking, toolUse } from "../support/mock-api.ts";
 import { startMockOpenAI, type ChatBody, type MockOpenAI, type OpenAIQuirks } from "../support/mock-openai.ts";
 import { runHone, tempProject } from "../support/run-hone.ts";
-import { faultTaskSteps } from "../support/fault-task.ts";
+import { expectFaultTaskFiles, faultTaskSteps } from "../support/fault-task.ts";
 
 let api: MockOpenAI | undefined;
 afterEach(async () => {
@@ -25,7 +25,6 @@ function toolMessages(body: ChatBody): Array<{ content?: unknown }> {
 
 test("hone -p finishes the fault-injected write/run/read/edit/run task through an OpenAI-compatible server", async () => {
   const dir = tempProject();
-  const script = join(dir, "greet.sh");
   api = await startMockOpenAI({
     apiKey: "sk-openai-test",
     quirks: { requireMaxCompletionTokens: true, argumentPiece: 5 },
@@ -37,8 +36,7 @@ test("hone -p finishes the fault-injected write/run/read/edit/run task through a
   );
   expect(run.stderr).not.toContain("Error");
   expect(run.code).toBe(0);
-  expect(readFileSync(script, "utf8")).toBe('echo "goodbye $1"\n');
-  expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("hello world\ngoodbye world\n");
+  expectFaultTaskFiles(dir);
   expect(api.requests).toHaveLength(11);
   expect(api.remaining()).toBe(0);
   // The provider prefix is stripped; the key goes as a bearer token; OpenAI's own output cap field.

@@ -1,6 +1,8 @@
 // The core issue's fault-injected task: write a script, run it, read its output, edit it, run it again,
 // with a 429, an overload, a 500, a stream cut mid-sentence and a hang on the way. The Anthropic and the
 // OpenAI-compatible stand-ins both play it, so every provider is held to the same promise.
+import { expect } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { reply, text, toolUse, type Step } from "./mock-api.ts";
 
@@ -19,4 +21,10 @@ export function faultTaskSteps(dir: string): Step[] {
     reply(toolUse("Bash", { command: "sh greet.sh world >> out.txt" })),
     reply(text("Done: greet.sh now says goodbye.")),
   ];
+}
+
+/** The task's end state on disk: the script edited, and its output from before and after the edit. */
+export function expectFaultTaskFiles(dir: string): void {
+  expect(readFileSync(join(dir, "greet.sh"), "utf8")).toBe('echo "goodbye $1"\n');
+  expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("hello world\ngoodbye world\n");
 }
